@@ -1,0 +1,56 @@
+"""The translation layer: every user-facing string goes through these functions.
+
+Plugins import ``_``, ``ngettext`` and ``lazy_gettext`` from here rather than
+from Flask-Babel, so they keep working (untranslated) outside a request, e.g.
+in unit tests of a method.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask import has_app_context
+from flask_babel import force_locale as _force_locale
+from flask_babel import gettext as _gettext
+from flask_babel import lazy_gettext
+from flask_babel import ngettext as _ngettext
+
+#: Languages with a complete translation of the user interface, German first.
+UI_LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English"}
+DEFAULT_LANGUAGE = "de"
+
+
+def _(text: str, **variables: object) -> str:
+    """Translate ``text`` into the current locale; ``%(name)s`` placeholders are filled."""
+    if has_app_context():
+        return _gettext(text, **variables)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    """Translate a text with singular and plural forms; ``%(num)d`` is available."""
+    if has_app_context():
+        return _ngettext(singular, plural, num, **variables)
+    variables.setdefault("num", num)
+    return (singular if num == 1 else plural) % variables
+
+
+@contextmanager
+def force_locale(language: str) -> Iterator[None]:
+    """Render everything inside the block in ``language`` (a UI language code)."""
+    if language not in UI_LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    if has_app_context():
+        with _force_locale(language):
+            yield
+    else:
+        yield
+
+
+def normalise_language(language: str | None) -> str:
+    """Return ``language`` if the UI speaks it, else the default (German)."""
+    return language if language in UI_LANGUAGES else DEFAULT_LANGUAGE
+
+
+__all__ = ["_", "ngettext", "lazy_gettext", "force_locale", "normalise_language", "UI_LANGUAGES"]

@@ -1,0 +1,1 @@
+"""Dot voting (placeholder until the plugin lands)."""

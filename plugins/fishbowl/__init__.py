@@ -1,0 +1,1 @@
+"""Fishbowl (placeholder until the plugin lands)."""
