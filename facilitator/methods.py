@@ -171,6 +171,10 @@ class Method:
         """
         return config
 
+    def demo_config(self) -> dict:
+        """Form data (``title`` and field values) for the session in ``serve --demo``."""
+        return {}
+
     # -- state machine ----------------------------------------------------
     def initial_state(self, config: dict) -> dict:
         """Return the JSON-serialisable state a new session starts in."""

@@ -1,0 +1,5 @@
+"""``python -m facilitator`` runs the command line."""
+
+from facilitator.cli import main
+
+main()

@@ -1,0 +1,91 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from facilitator import __version__
+from facilitator.core import Core
+from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, ngettext
+from facilitator.model import new_secret
+from facilitator.plugins import collect_methods, make_plugin_manager
+from facilitator.storage import open_store
+from facilitator_templates import TEMPLATE_DIR
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def select_locale() -> str:
+    """The UI language of this request: explicit choice, cookie, browser, German."""
+    chosen = getattr(g, "language", None) or request.cookies.get("lang")
+    if chosen in UI_LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(UI_LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the Facilitator app.
+
+    :param test_config: overrides, e.g. ``DATA_DIR`` (``None`` keeps data in
+        memory), ``PLUGINS`` (extra plugin objects), ``CLOCK`` (a callable
+        returning epoch seconds), ``LIVE_SYNC`` (send view updates
+        synchronously, for deterministic tests), ``PUBLIC_URL``.
+    """
+    app = Flask(__name__, static_folder=str(PACKAGE_DIR / "static"), template_folder=None)
+    app.config.from_mapping(
+        DATA_DIR=None,
+        PLUGINS=(),
+        CLOCK=time.time,
+        LIVE_SYNC=False,
+        PUBLIC_URL=None,
+        LIVE_INTERVAL=0.1,
+        BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
+        BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=1_000_000,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    pm = make_plugin_manager(tuple(app.config["PLUGINS"]))
+    methods = collect_methods(pm)
+    data_dir = app.config["DATA_DIR"]
+    store = open_store(Path(data_dir) if data_dir else None)
+    core = Core(store, methods, clock=app.config["CLOCK"])
+    app.extensions["facilitator"] = core
+    app.extensions["facilitator.pm"] = pm
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = core.setting("flask_secret_key", new_secret)
+    app.config["FACILITATOR_TOKEN"] = core.setting("facilitator_token", new_secret)
+
+    Babel(app, locale_selector=select_locale)
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(TEMPLATE_DIR))]
+        + [FileSystemLoader(str(m.root_dir() / "templates")) for m in methods.values()]
+    )
+    app.jinja_env.globals.update(
+        _=_, ngettext=ngettext, version=__version__, current_locale=lambda: str(get_locale() or DEFAULT_LANGUAGE), UI_LANGUAGES=UI_LANGUAGES, methods=methods
+    )
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    from facilitator import pages_facilitator, pages_public, realtime
+
+    pages_public.init_app(app)
+    pages_facilitator.init_app(app)
+    realtime.init_app(app)
+
+    pm.hook.facilitator_startup(app=app)
+    return app
+
+
+def get_core(app: Flask) -> Core:
+    """The :class:`Core` of an app."""
+    return app.extensions["facilitator"]

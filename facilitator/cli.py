@@ -1,0 +1,102 @@
+"""The ``facilitator`` command: ``serve`` and ``plugins``."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import webbrowser
+from pathlib import Path
+
+import click
+import platformdirs
+
+from facilitator import __version__
+
+
+def default_data_dir() -> Path:
+    """The platform's user data folder for Facilitator."""
+    return Path(platformdirs.user_data_dir("facilitator", appauthor=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="facilitator")
+def cli() -> None:
+    """Facilitator: run workshops where everyone joins by phone, with no internet needed."""
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="Address to listen on (0.0.0.0: every network of this laptop).")
+@click.option("--port", default=5151, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where workshops are stored (default: your user data folder).")
+@click.option("--demo", is_flag=True, help="Start with a demo workshop holding one session of every method.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the facilitator page in the browser.")
+def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser: bool) -> None:
+    """Start the server and print the join, facilitator and projector links."""
+    from facilitator.app import create_app
+    from facilitator.demo import current_workshop
+    from facilitator.net import public_host
+    from facilitator.qr import qr_terminal
+
+    data_dir = data_dir or default_data_dir()
+    base = f"http://{public_host(host)}:{port}"
+    try:
+        app = create_app({"DATA_DIR": data_dir, "PUBLIC_URL": base})
+    except RuntimeError as exc:  # e.g. the data folder is in use by another server
+        raise click.ClickException(str(exc)) from None
+    core = app.extensions["facilitator"]
+    with app.app_context():
+        workshop = current_workshop(core, demo=demo)
+    join_url = f"{base}/j/{workshop['join_code']}"
+    facilitator_url = f"{base}/f/{app.config['FACILITATOR_TOKEN']}"
+    projector_url = f"{base}/p/{workshop['id']}?key={workshop['projector_key']}"
+    click.echo(f"Facilitator {__version__}: {workshop['title']}  (data: {data_dir})")
+    click.echo(qr_terminal(join_url))
+    click.echo(f"Join: {join_url}")
+    click.echo(f"Code: {workshop['join_code']}")
+    click.echo(f"Facilitator: {facilitator_url}")
+    click.echo(f"Projector: {projector_url}")
+    click.echo("Press Ctrl+C to stop.", err=True)
+    sys.stdout.flush()
+
+    def stop(*_args: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    if open_browser:
+        webbrowser.open(facilitator_url)
+    socketio = app.extensions["socketio"]
+    try:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    finally:
+        core.store.close()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def plugins(as_json: bool) -> None:
+    """List installed plugins and the methods each provides."""
+    from facilitator.plugins import collect_methods, describe_plugins, make_plugin_manager
+
+    pm = make_plugin_manager()
+    described = describe_plugins(pm)
+    if as_json:
+        click.echo(json.dumps(described, indent=2))
+        return
+    methods = collect_methods(pm)
+    for plugin in described:
+        version = f" {plugin['version']}" if plugin["version"] else ""
+        click.echo(f"{plugin['name']}{version} ({plugin['module']})")
+        for slug in plugin["methods"]:
+            click.echo(f"    {slug}: {methods[slug].name}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="facilitator")
+
+
+if __name__ == "__main__":
+    main()

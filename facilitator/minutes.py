@@ -1,0 +1,134 @@
+"""Minutes of a workshop as Markdown, and that Markdown rendered safely as HTML.
+
+Written in the workshop's language: header, attendance (in the privacy mode),
+agenda, one section per session from its method, and the consolidated table
+"Agreements and responsibilities".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import markdown
+import nh3
+from flask import current_app
+
+from facilitator.i18n import _, force_locale
+from facilitator.model import ORG_TYPES
+
+
+def md_escape(text: str) -> str:
+    """Escape user text for a Markdown line or table cell (no HTML, no layout)."""
+    text = " ".join(str(text or "").split())
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = re.sub(r"([*_`#\[\]<>])", r"\\\1", text)
+    return text
+
+
+def format_date(value: str) -> str:
+    """An ISO date as the workshop language writes it (31.03.2026 / 2026-03-31)."""
+    if not value:
+        return ""
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return value
+    return day.strftime(_("%Y-%m-%d"))
+
+
+def _attendance(core, workshop: dict) -> list[str]:
+    people = core.participants(workshop["id"])
+    organisations = {p["organisation"].casefold() for p in people if p["organisation"]}
+    lines = [
+        _("**Participants:** %(people)d, from %(orgs)d organisations", people=len(people), orgs=len(organisations)),
+        "",
+    ]
+    by_type = Counter(p["org_type"] for p in people)
+    if by_type:
+        lines.append(_("**By type of organisation:**"))
+        lines.append("")
+        for key, label in ORG_TYPES.items():
+            if by_type[key]:
+                lines.append(f"- {md_escape(str(label))}: {by_type[key]}")
+        lines.append("")
+    if workshop["privacy"] == "named" and people:
+        lines.append(_("**Present:**"))
+        lines.append("")
+        for p in sorted(people, key=lambda p: p["name"].casefold()):
+            org = f" ({md_escape(p['organisation'])})" if p["organisation"] else ""
+            lines.append(f"- {md_escape(p['name'])}{org}")
+        lines.append("")
+    return lines
+
+
+def agreements_table(agreements: list[dict], session_titles: dict[str, str]) -> list[str]:
+    """The consolidated table of agreements: what, who, by when, review, from."""
+    if not agreements:
+        return [_("No agreements were recorded."), ""]
+    lines = [
+        "| # | %s | %s | %s | %s | %s | %s |"
+        % (_("What"), _("Who"), _("Organisation"), _("By when"), _("Review"), _("From")),
+        "|---|---|---|---|---|---|---|",
+    ]
+    for number, a in enumerate(agreements, 1):
+        lines.append(
+            f"| {number} | {md_escape(a['what'])} | {md_escape(a['who_person'])} | "
+            f"{md_escape(a['who_org'])} | {format_date(a['due'])} | {format_date(a['review'])} | "
+            f"{md_escape(session_titles.get(a['session_id'] or '', _('Facilitator')))} |"
+        )
+    lines.append("")
+    return lines
+
+
+def minutes_markdown(core, workshop: dict) -> str:
+    """The workshop's minutes as Markdown, in the workshop's language."""
+    with force_locale(workshop["language"]):
+        sessions = core.sessions(workshop["id"])
+        out = [f"# {md_escape(workshop['title'])}", ""]
+        facts = [
+            (_("Date"), format_date(workshop["date"])),
+            (_("Place"), md_escape(workshop["place"])),
+            (_("Organiser"), md_escape(workshop["organiser"])),
+            (_("Privacy mode"), _("named") if workshop["privacy"] == "named" else _("anonymous")),
+        ]
+        out += [f"- **{label}:** {value}" for label, value in facts if value]
+        out.append("")
+        out += _attendance(core, workshop)
+        out += [f"## {_('Agenda')}", ""]
+        for number, s in enumerate(sessions, 1):
+            method = core.methods.get(s["method"])
+            out.append(f"{number}. {md_escape(s['title'])} ({md_escape(str(method.name) if method else s['method'])})")
+        if not sessions:
+            out.append(_("No sessions."))
+        out.append("")
+        for number, s in enumerate(sessions, 1):
+            out += [f"## {number}. {md_escape(s['title'])}", ""]
+            if not s.get("started"):
+                out += [_("This session did not take place."), ""]
+                continue
+            section = core.session_minutes(workshop, s) if s["method"] in core.methods else ""
+            out += [section.strip(), ""]
+        out += [f"## {_('Agreements and responsibilities')}", ""]
+        titles = {s["id"]: s["title"] for s in sessions}
+        out += agreements_table(core.agreements(workshop["id"]), titles)
+        pm = current_app.extensions["facilitator.pm"]
+        for extra in pm.hook.facilitator_minutes_appendix(workshop=workshop, language=workshop["language"]):
+            if extra:
+                out += [extra.strip(), ""]
+        stamp = dt.datetime.fromtimestamp(core.clock()).strftime("%Y-%m-%d %H:%M")
+        out += ["---", "", _("Minutes written by Facilitator on %(when)s.", when=stamp), ""]
+        return "\n".join(out)
+
+
+def minutes_html(core, workshop: dict) -> str:
+    """The minutes as sanitised HTML (user text can never inject markup)."""
+    html = markdown.markdown(minutes_markdown(core, workshop), extensions=["tables", "sane_lists"])
+    return nh3.clean(html)
+
+
+def minutes_filename(workshop: dict) -> str:
+    """A safe file name for the download, e.g. ``2026-03-31-runder-tisch.md``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", workshop["title"].casefold()).strip("-")[:50] or "minutes"
+    return f"{workshop['date'] + '-' if workshop['date'] else ''}{slug}.md"

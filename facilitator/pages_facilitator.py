@@ -1,0 +1,232 @@
+"""The facilitator's pages: workshops, agenda forms, dashboard, minutes, handout.
+
+Access is by the unguessable link the server prints at start (as Jupyter
+does): opening it stores a flag in the signed session cookie. Forms are
+plain POSTs, checked for same origin; live controls go over Socket.IO.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from facilitator.forms import form_values
+from facilitator.i18n import UI_LANGUAGES
+from facilitator.methods import ActionError, ConfigError
+from facilitator.minutes import minutes_filename, minutes_html, minutes_markdown
+from facilitator.model import PRIVACY_MODES
+from facilitator.render import live_config, public_url
+
+bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
+
+
+def core():
+    """The app's :class:`facilitator.core.Core`."""
+    return current_app.extensions["facilitator"]
+
+
+def facilitator_required(view):
+    """Only the facilitator (holder of the secret link) may open ``view``."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not session.get("facilitator"):
+            return render_template("facilitator/locked.html"), 403
+        if request.method == "POST":
+            origin = request.headers.get("Origin") or request.headers.get("Referer")
+            if origin and urlsplit(origin).netloc != request.host:
+                abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def load_workshop(workshop_id: str) -> dict:
+    """The workshop or 404."""
+    try:
+        return core().workshop(workshop_id)
+    except ActionError:
+        abort(404)
+
+
+def enter(token: str):
+    """The secret link: remember this browser as the facilitator's."""
+    if not hmac.compare_digest(token.encode(), current_app.config["FACILITATOR_TOKEN"].encode()):
+        return render_template("facilitator/locked.html"), 403
+    session["facilitator"] = True
+    session.permanent = True
+    return redirect(url_for("facilitator.home"))
+
+
+@bp.get("/")
+@facilitator_required
+def home():
+    """All workshops and the form to create one."""
+    return render_template(
+        "facilitator/home.html", workshops=core().workshops(), form={}, privacy_modes=PRIVACY_MODES
+    )
+
+
+@bp.post("/workshops")
+@facilitator_required
+def create_workshop():
+    """Create a workshop, then open its dashboard."""
+    try:
+        workshop = core().create_workshop(request.form)
+    except ActionError as exc:
+        return render_template(
+            "facilitator/home.html", workshops=core().workshops(), form=request.form,
+            error=exc.message, privacy_modes=PRIVACY_MODES,
+        ), 400
+    return redirect(url_for("facilitator.dashboard", workshop_id=workshop["id"]))
+
+
+@bp.get("/w/<workshop_id>")
+@facilitator_required
+def dashboard(workshop_id: str):
+    """The live dashboard of one workshop."""
+    workshop = load_workshop(workshop_id)
+    return render_template(
+        "facilitator/dashboard.html",
+        workshop=workshop,
+        join_url=public_url(f"/j/{workshop['join_code']}"),
+        live=live_config("facilitator", workshop),
+    )
+
+
+@bp.route("/w/<workshop_id>/edit", methods=["GET", "POST"])
+@facilitator_required
+def edit_workshop(workshop_id: str):
+    """Edit the workshop's details."""
+    workshop = load_workshop(workshop_id)
+    error = None
+    if request.method == "POST":
+        try:
+            core().update_workshop(workshop_id, request.form)
+            return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
+        except ActionError as exc:
+            error = exc.message
+    form = request.form if request.method == "POST" else workshop
+    return render_template(
+        "facilitator/workshop_form.html", workshop=workshop, form=form, error=error,
+        privacy_modes=PRIVACY_MODES,
+    ), (400 if error else 200)
+
+
+@bp.post("/w/<workshop_id>/delete")
+@facilitator_required
+def delete_workshop(workshop_id: str):
+    """Delete a workshop with all its data."""
+    load_workshop(workshop_id)
+    core().delete_workshop(workshop_id)
+    return redirect(url_for("facilitator.home"))
+
+
+@bp.route("/w/<workshop_id>/sessions/new/<slug>", methods=["GET", "POST"])
+@facilitator_required
+def new_session(workshop_id: str, slug: str):
+    """Configure and add a session of method ``slug``."""
+    workshop = load_workshop(workshop_id)
+    method = core().methods.get(slug) or abort(404)
+    errors: dict[str, str] = {}
+    values = form_values(method, None)
+    if request.method == "POST":
+        try:
+            core().add_session(workshop_id, slug, request.form)
+            return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
+        except ConfigError as exc:
+            errors = exc.errors
+            values = request.form
+    return render_template(
+        "facilitator/session_form.html", workshop=workshop, method=method, values=values,
+        errors=errors, title=values.get("title", ""), session=None,
+    ), (400 if errors else 200)
+
+
+@bp.route("/w/<workshop_id>/sessions/<session_id>/edit", methods=["GET", "POST"])
+@facilitator_required
+def edit_session(workshop_id: str, session_id: str):
+    """Change a session's title (and its configuration until it starts)."""
+    workshop = load_workshop(workshop_id)
+    try:
+        sess = core().session(workshop_id, session_id)
+    except ActionError:
+        abort(404)
+    method = core().methods[sess["method"]]
+    errors: dict[str, str] = {}
+    values = form_values(method, sess["config"])
+    title = sess["title"]
+    if request.method == "POST":
+        try:
+            core().configure_session(workshop_id, session_id, request.form)
+            return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
+        except ConfigError as exc:
+            errors = exc.errors
+        except ActionError as exc:
+            errors = {"": exc.message}
+        values, title = request.form, request.form.get("title", "")
+    return render_template(
+        "facilitator/session_form.html", workshop=workshop, method=method, values=values,
+        errors=errors, title=title, session=sess,
+    ), (400 if errors else 200)
+
+
+@bp.get("/w/<workshop_id>/minutes")
+@facilitator_required
+def minutes(workshop_id: str):
+    """The minutes rendered as HTML."""
+    workshop = load_workshop(workshop_id)
+    return render_template(
+        "facilitator/minutes.html", workshop=workshop, body=minutes_html(core(), workshop)
+    )
+
+
+@bp.get("/w/<workshop_id>/minutes.md")
+@facilitator_required
+def minutes_download(workshop_id: str):
+    """The minutes as a Markdown file download."""
+    workshop = load_workshop(workshop_id)
+    response = Response(minutes_markdown(core(), workshop), mimetype="text/markdown; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{minutes_filename(workshop)}"'
+    return response
+
+
+@bp.get("/w/<workshop_id>/handout")
+@facilitator_required
+def handout(workshop_id: str):
+    """A printable page with the QR code and join code, for the tables."""
+    workshop = load_workshop(workshop_id)
+    return render_template(
+        "facilitator/handout.html", workshop=workshop,
+        join_url=public_url(f"/j/{workshop['join_code']}"), copies=4,
+    )
+
+
+@bp.post("/lang")
+@facilitator_required
+def language():
+    """Switch the facilitator's UI language."""
+    response = redirect(request.form.get("next") or url_for("facilitator.home"))
+    if request.form.get("language") in UI_LANGUAGES:
+        response.set_cookie("lang", request.form["language"], samesite="Lax")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the facilitator pages and the secret entry link."""
+    app.register_blueprint(bp)
+    app.add_url_rule("/f/<token>", "enter", enter)

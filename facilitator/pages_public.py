@@ -1,0 +1,218 @@
+"""Pages anyone in the room may open: joining, the participant view, the projector.
+
+Participants need no account: joining stores a secret token in a cookie and
+in the phone's local storage, so a reload, a locked screen or a dropped Wi-Fi
+brings them back as the same person.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from facilitator.i18n import UI_LANGUAGES
+from facilitator.methods import ActionError
+from facilitator.model import ORG_TYPES
+from facilitator.qr import qr_svg
+from facilitator.render import live_config, public_url
+
+bp = Blueprint("public", __name__)
+COOKIE_AGE = 60 * 60 * 24 * 180
+
+
+def core():
+    """The app's :class:`facilitator.core.Core`."""
+    return current_app.extensions["facilitator"]
+
+
+def participant_cookie(workshop_id: str) -> str:
+    """Name of the cookie holding a participant's token for one workshop."""
+    return f"fp_{workshop_id}"
+
+
+def current_participant(workshop: dict) -> dict | None:
+    """The participant this browser is in ``workshop``, if any (and not removed)."""
+    token = request.cookies.get(participant_cookie(workshop["id"]))
+    if not token:
+        return None
+    try:
+        participant = core().participant_by_token(token)
+    except ActionError:
+        return None
+    return participant if participant["workshop_id"] == workshop["id"] else None
+
+
+def wants_json() -> bool:
+    """Did the client send or ask for JSON (a protocol client rather than a form)?"""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+@bp.get("/")
+def index():
+    """Landing page: enter a join code (facilitators are sent to their dashboard)."""
+    from flask import session
+
+    if session.get("facilitator"):
+        return redirect(url_for("facilitator.home"))
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("public.join", code=code.upper()))
+    return render_template("index.html")
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join(code: str):
+    """Join form (GET), joining (POST, form or JSON), or the live participant view."""
+    try:
+        workshop = core().workshop_by_code(code)
+    except ActionError as exc:
+        if wants_json():
+            return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 404
+        return render_template("index.html", error=exc.message, code=code), 404
+    if request.method == "POST":
+        data = request.get_json(silent=True) if request.is_json else request.form
+        if not isinstance(data, dict) and not hasattr(data, "get"):
+            data = {}
+        try:
+            participant = core().join(workshop["id"], data or {})
+        except ActionError as exc:
+            if wants_json():
+                return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 400
+            return render_template(
+                "join.html", workshop=workshop, error=exc.message, form=data, org_types=ORG_TYPES
+            ), 400
+        if wants_json():
+            response = jsonify(
+                ok=True, participant_id=participant["id"], token=participant["token"],
+                workshop_id=workshop["id"],
+            )
+        else:
+            response = redirect(url_for("public.join", code=workshop["join_code"]))
+        response.set_cookie(
+            participant_cookie(workshop["id"]), participant["token"], max_age=COOKIE_AGE,
+            httponly=True, samesite="Lax",
+        )
+        response.set_cookie("lang", participant["language"], max_age=COOKIE_AGE, samesite="Lax")
+        return response
+    participant = current_participant(workshop)
+    if participant is None:
+        return render_template("join.html", workshop=workshop, form={}, org_types=ORG_TYPES)
+    from flask import g
+
+    g.language = participant["language"]
+    return render_template(
+        "participant.html",
+        workshop=workshop,
+        participant=participant,
+        live=live_config("participant", workshop, token=participant["token"]),
+    )
+
+
+@bp.post("/j/<code>/resume")
+def resume(code: str):
+    """Restore the cookie from the token the phone kept in local storage."""
+    try:
+        workshop = core().workshop_by_code(code)
+        participant = core().participant_by_token((request.get_json(silent=True) or {}).get("token"))
+    except ActionError as exc:
+        return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 400
+    if participant["workshop_id"] != workshop["id"]:
+        return jsonify(ok=False, error={"code": "unknown_participant", "message": ""}), 400
+    response = jsonify(ok=True)
+    response.set_cookie(
+        participant_cookie(workshop["id"]), participant["token"], max_age=COOKIE_AGE,
+        httponly=True, samesite="Lax",
+    )
+    return response
+
+
+@bp.post("/j/<code>/leave")
+def leave(code: str):
+    """Forget this phone's identity for the workshop (the record stays for the minutes)."""
+    try:
+        workshop = core().workshop_by_code(code)
+    except ActionError:
+        return redirect(url_for("public.index"))
+    response = redirect(url_for("public.join", code=workshop["join_code"]))
+    response.delete_cookie(participant_cookie(workshop["id"]))
+    return response
+
+
+@bp.post("/lang")
+def set_language():
+    """Choose the UI language of this browser (kept in a cookie)."""
+    language = request.form.get("language", "")
+    target = request.form.get("next") or url_for("public.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.index")
+    response = redirect(target)
+    if language in UI_LANGUAGES:
+        response.set_cookie("lang", language, max_age=COOKIE_AGE, samesite="Lax")
+    return response
+
+
+def check_projector_key(workshop_id: str) -> dict:
+    """The workshop, if the request carries its projector key; else 404."""
+    try:
+        workshop = core().workshop(workshop_id)
+    except ActionError:
+        abort(404)
+    key = request.args.get("key", "")
+    if not hmac.compare_digest(key.encode(), workshop["projector_key"].encode()):
+        abort(404)
+    return workshop
+
+
+@bp.get("/p/<workshop_id>")
+def projector(workshop_id: str):
+    """The projector view: full screen, the join QR code, the active session."""
+    workshop = check_projector_key(workshop_id)
+    from flask import g
+
+    g.language = workshop["language"]
+    return render_template(
+        "projector.html",
+        workshop=workshop,
+        join_url=public_url(f"/j/{workshop['join_code']}"),
+        live=live_config("projector", workshop, key=workshop["projector_key"]),
+    )
+
+
+@bp.get("/qr/<code>.svg")
+def qr(code: str):
+    """The QR code of a workshop's join URL, as SVG."""
+    try:
+        workshop = core().workshop_by_code(code)
+    except ActionError:
+        abort(404)
+    response = make_response(qr_svg(public_url(f"/j/{workshop['join_code']}")))
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/plugins/<slug>/static/<path:filename>")
+def plugin_static(slug: str, filename: str):
+    """Static files a method ships in its ``static/`` folder."""
+    method = core().methods.get(slug)
+    if method is None:
+        abort(404)
+    return send_from_directory(method.root_dir() / "static", filename)
+
+
+def init_app(app: Flask) -> None:
+    """Register the public pages."""
+    app.register_blueprint(bp)

@@ -1,0 +1,74 @@
+"""The plugin manager and the registry of installed methods.
+
+Bundled methods are declared as entry points in the ``facilitator`` group of
+our own package metadata and load exactly like third-party plugins.
+``BUNDLED_PLUGINS`` lists them so a source checkout that was never installed
+(no metadata) still finds them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+import pluggy
+
+from facilitator import hookspecs
+from facilitator.methods import Method
+
+ENTRY_POINT_GROUP = "facilitator"
+BUNDLED_PLUGINS = ("facilitator_plugins.dotvoting", "facilitator_plugins.fishbowl")
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+
+
+def make_plugin_manager(extra_plugins: tuple[Any, ...] = ()) -> pluggy.PluginManager:
+    """Build the plugin manager: hookspecs, entry points, bundled fallbacks, extras."""
+    pm = pluggy.PluginManager("facilitator")
+    pm.add_hookspecs(hookspecs)
+    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    loaded = {getattr(p, "__name__", None) for p in pm.get_plugins()}
+    for name in BUNDLED_PLUGINS:
+        if name not in loaded:
+            pm.register(importlib.import_module(name), name=name)
+    for plugin in extra_plugins:
+        pm.register(plugin)
+    pm.check_pending()
+    return pm
+
+
+def collect_methods(pm: pluggy.PluginManager) -> dict[str, Method]:
+    """Ask every plugin for its methods; refuse bad or duplicate slugs."""
+    methods: dict[str, Method] = {}
+    for result in pm.hook.facilitator_register_methods():
+        for method in result or []:
+            if not isinstance(method, Method):
+                raise TypeError(f"{method!r} is not a facilitator.Method")
+            if not SLUG.match(method.slug or ""):
+                raise ValueError(f"Invalid method slug {method.slug!r} in {type(method).__name__}")
+            if method.slug in methods:
+                raise ValueError(f"Two plugins provide the method {method.slug!r}")
+            methods[method.slug] = method
+    return methods
+
+
+def describe_plugins(pm: pluggy.PluginManager) -> list[dict]:
+    """Installed plugins with their distribution and the methods each provides."""
+    dists = {plugin: dist for plugin, dist in pm.list_plugin_distinfo()}
+    described = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+        hook = getattr(plugin, "facilitator_register_methods", None)
+        methods = hook() if callable(hook) else []
+        dist = dists.get(plugin)
+        described.append(
+            {
+                "name": name,
+                "module": getattr(plugin, "__name__", repr(plugin)),
+                "version": dist.version if dist else None,
+                "methods": [m.slug for m in methods or []],
+                "hooks": sorted(
+                    h.name for h in pm.get_hookcallers(plugin) or []
+                ),
+            }
+        )
+    return described

@@ -1,0 +1,109 @@
+"""Rendering live views: the payload of the ``view`` event for each role.
+
+A payload carries the method's JSON view (``data``) for clients of their own
+and the rendered HTML fragment (``html``) for the browser pages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from flask import current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from facilitator.methods import Actor
+from facilitator.model import ORG_TYPES, org_type_label
+
+
+def public_url(path: str) -> str:
+    """An absolute URL phones can open: the LAN address the CLI found, else this host."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def live_config(role: str, workshop: dict, **auth: str) -> Markup:
+    """The JSON the page's script needs to connect (embedded in ``data-live``)."""
+    config = {"role": role, "workshop": workshop["id"], "auth": {"role": role, "workshop": workshop["id"], **auth}}
+    return Markup(json.dumps(config))
+
+
+def workshop_public(workshop: dict) -> dict:
+    """What every role may know of a workshop."""
+    keys = ("id", "title", "date", "place", "organiser", "language", "privacy", "join_code")
+    return {key: workshop.get(key) for key in keys}
+
+
+def session_public(core, session: dict | None) -> dict | None:
+    """What every role may know of a session (not its state)."""
+    if session is None:
+        return None
+    method = core.methods.get(session["method"])
+    return {
+        "id": session["id"],
+        "title": session["title"],
+        "method": session["method"],
+        "method_name": str(method.name) if method else session["method"],
+        "status": session["status"],
+    }
+
+
+def roster(core, workshop: dict) -> dict:
+    """Who has joined: count, connected count and grouping by type of organisation."""
+    people = core.participants(workshop["id"])
+    by_type = Counter(p["org_type"] for p in people)
+    return {
+        "count": len(people),
+        "connected": sum(1 for p in people if core.connections.get(p["id"], 0) > 0),
+        "organisations": len({p["organisation"].casefold() for p in people if p["organisation"]}),
+        "by_type": [
+            {"org_type": key, "label": str(label), "count": by_type[key]}
+            for key, label in ORG_TYPES.items()
+            if by_type[key]
+        ],
+        "people": [
+            {
+                "id": p["id"],
+                "label": core.label(workshop, p),
+                "organisation": p["organisation"],
+                "org_type_label": org_type_label(p["org_type"]),
+                "connected": core.connections.get(p["id"], 0) > 0,
+            }
+            for p in people
+        ],
+    }
+
+
+def live_payload(core, workshop: dict, role: str, participant: dict | None = None, ctx=None) -> dict:
+    """Build the ``view`` payload for one role (and one participant)."""
+    session = core.active_session(workshop)
+    data = None
+    if session is not None:
+        actor = core.actor(workshop, participant) if participant else Actor(role=role)
+        data = core.method_view(workshop, session, role, actor, ctx)
+    context = {
+        "workshop": workshop_public(workshop),
+        "session": session_public(core, session),
+        "view": data,
+        "role": role,
+        "participant": participant,
+        "method_template": core.methods[session["method"]].template_name(role) if session else None,
+        "join_url": public_url(f"/j/{workshop['join_code']}"),
+    }
+    if role in ("facilitator", "projector"):
+        context["roster"] = roster(core, workshop)
+    if role == "facilitator":
+        context["sessions"] = [session_public(core, s) for s in core.sessions(workshop["id"])]
+        context["agreements"] = core.agreements(workshop["id"])
+        context["session_titles"] = {s["id"]: s["title"] for s in context["sessions"]}
+        context["projector_url"] = url_for(
+            "public.projector", workshop_id=workshop["id"], key=workshop["projector_key"]
+        )
+    html = render_template(f"live/{role}.html", **context)
+    return {
+        "workshop": context["workshop"],
+        "session": context["session"],
+        "data": data,
+        "html": html,
+        "now": core.clock(),
+    }
