@@ -46,7 +46,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PUBLIC_URL=None,
         LIVE_INTERVAL=0.1,
         BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
-        BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=1_000_000,
@@ -66,6 +65,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = core.setting("flask_secret_key", new_secret)
     app.config["FACILITATOR_TOKEN"] = core.setting("facilitator_token", new_secret)
 
+    # Methods may ship their own catalogues (``<root>/translations``) beside the core's.
+    translation_dirs = [str(PACKAGE_DIR / "translations")] + [
+        str(m.root_dir() / "translations")
+        for m in methods.values()
+        if (m.root_dir() / "translations").is_dir()
+    ]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
     Babel(app, locale_selector=select_locale)
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(TEMPLATE_DIR))]
