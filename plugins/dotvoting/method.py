@@ -1,0 +1,290 @@
+"""Dot voting: from collecting ideas to owners for the top priorities.
+
+Phases: ``collect`` → ``vote`` ⇄ ``closed`` → ``revealed`` → (``start_runoff``
+→ ``vote`` with the top N, a new round) → ``assign``. The state keeps each
+participant's dots (for the budget and to take dots back), but nobody else
+sees them: views show a participant their own dots and everyone else only
+totals (see :mod:`.views`).
+
+State layout (plain JSON)::
+
+    question, phase, budget, cap, results, order, categories
+    options:  [{id, text, category, authors: [pid | "facilitator"], gone: bool}]
+    ballot:   option ids of the current round (all live options in round 1)
+    dots:     {pid: {option_id: n}}         totals: {option_id: n}
+    round, top_n (the cut that started this runoff), present (snapshot at close)
+    rounds:   finished rounds [{round, top_n, ballot, totals, voters, present}]
+    assigned: {option_id: [agreement ids]}  removed: [pid]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from facilitator.i18n import _, lazy_gettext
+from facilitator.methods import ActionError, Actor, Field, Method, MethodContext
+
+from . import rules
+from .config import demo, fields, validate
+from .minutes import render_minutes
+from .views import view_for
+
+#: Phases in which dots can no longer be taken back by removing a participant.
+REVEALED = ("revealed", "assign")
+#: Phases in which options may still be merged or removed.
+EDITABLE = ("collect", "vote", "closed")
+
+FACILITATOR = ("facilitator",)
+
+
+class DotVotingMethod(Method):
+    """Everybody gets the same number of dots to set priorities together."""
+
+    slug = "dotvoting"
+    name = lazy_gettext("Dot voting")
+    description = lazy_gettext(
+        "Collect options, let everyone place the same number of dots, reveal the "
+        "ranking and agree who takes care of the top priorities."
+    )
+    actions: ClassVar[dict[str, tuple[str, ...]]] = {
+        "add_option": ("participant", "facilitator"),
+        "edit_option": FACILITATOR,
+        "merge_options": FACILITATOR,
+        "remove_option": FACILITATOR,
+        "set_category": FACILITATOR,
+        "start_voting": FACILITATOR,
+        "close_voting": FACILITATOR,
+        "reopen_voting": FACILITATOR,
+        "reveal": FACILITATOR,
+        "start_runoff": FACILITATOR,
+        "assign": FACILITATOR,
+        "set_dots": ("participant",),
+    }
+
+    # -- configuration ----------------------------------------------------
+    def config_fields(self) -> list[Field]:
+        """Question, dots and cap, result visibility, order, categories, prepared options."""
+        return fields()
+
+    def validate_config(self, config: dict) -> dict:
+        """The cap may not exceed the dots; skipping collection needs two prepared options."""
+        return validate(config)
+
+    def demo_config(self) -> dict:
+        """A demo about the action fields of a local integration concept."""
+        return demo()
+
+    # -- state machine ----------------------------------------------------
+    def initial_state(self, config: dict) -> dict:
+        """Collecting, or voting straight away on prepared options when configured."""
+        texts = [" ".join(t.split()) for t in config.get("options") or [] if t.strip()]
+        options = [
+            {"id": f"o{i}", "text": t, "category": "", "authors": [], "gone": False}
+            for i, t in enumerate(texts, start=1)
+        ]
+        skip = bool(config.get("skip_collect")) and len(options) >= 2
+        return {
+            "question": config.get("question", ""),
+            "phase": "vote" if skip else "collect",
+            "budget": config.get("dots_per_participant", 3),
+            "cap": config.get("max_per_option", 3),
+            "results": config.get("results", "hidden"),
+            "order": config.get("order", "shuffled"),
+            "categories": list(config.get("categories") or []),
+            "options": options,
+            "next_id": len(options) + 1,
+            "ballot": [o["id"] for o in options],
+            "dots": {}, "totals": {o["id"]: 0 for o in options},
+            "round": 1, "top_n": None, "present": None, "rounds": [],
+            "assigned": {}, "removed": [],
+        }
+
+    def apply(
+        self, state: dict, action: str, payload: dict, actor: Actor, ctx: MethodContext
+    ) -> dict:
+        """Check one action and return the new state; every check runs before any change."""
+        handler: Callable | None = getattr(self, f"_do_{action}", None)
+        if handler is None or action not in self.actions:
+            raise ActionError("unknown_action", _("Unknown action."))
+        if actor.participant_id and actor.participant_id in state["removed"]:
+            raise ActionError("participant_removed", _("You are no longer part of this session."))
+        return handler(state, payload, actor, ctx)
+
+    def participant_removed(self, state: dict, participant_id: str, ctx: MethodContext) -> dict:
+        """Forget a removed participant's dots, unless the result is already revealed.
+
+        Before the reveal their dots leave the tally (they are no longer in
+        the room); after it the published result stays as it was. Options
+        they proposed remain. Further actions from them are refused.
+        """
+        if state["phase"] not in REVEALED and participant_id in state["dots"]:
+            del state["dots"][participant_id]
+            state["totals"] = rules.tally(state["dots"], state["ballot"])
+        if participant_id not in state["removed"]:
+            state["removed"].append(participant_id)
+        return state
+
+    # -- views and minutes -------------------------------------------------
+    def view(self, state: dict, role: str, actor: Actor | None, ctx: MethodContext) -> dict:
+        """Participants see their own dots; facilitator and projector only totals."""
+        return view_for(role)(state, actor, ctx)
+
+    def minutes(self, state: dict, ctx: MethodContext) -> str:
+        """Question, turnout, settings, ranked tables per round and the agreements."""
+        return render_minutes(state, ctx)
+
+    # -- collecting and editing ---------------------------------------------
+    def _do_add_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        if state["phase"] != "collect":
+            raise ActionError("wrong_phase", _("Options can only be added while collecting."))
+        text = rules.new_option_text(payload.get("text"), self._texts(state))
+        category = rules.check_category(payload.get("category"), state["categories"])
+        if len(state["options"]) >= rules.MAX_OPTIONS:
+            raise ActionError("too_many_options", _("This session has enough options."))
+        option_id = f"o{state['next_id']}"
+        author = actor.participant_id or "facilitator"
+        state["options"].append(
+            {"id": option_id, "text": text, "category": category, "authors": [author],
+             "gone": False}
+        )
+        state["next_id"] += 1
+        state["ballot"].append(option_id)
+        state["totals"][option_id] = 0
+        ctx.reply({"option": option_id})
+        return state
+
+    def _do_edit_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        option = self._option(state, payload.get("option"))
+        others = self._texts(state, except_id=option["id"])
+        option["text"] = rules.new_option_text(payload.get("text"), others)
+        return state
+
+    def _do_set_category(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        option = self._option(state, payload.get("option"))
+        option["category"] = rules.check_category(payload.get("category"), state["categories"])
+        return state
+
+    def _do_merge_options(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, EDITABLE, _("Options can no longer be merged."))
+        drop = self._option(state, payload.get("option"))
+        keep = self._option(state, payload.get("into"))
+        if drop is keep:
+            raise ActionError("same_option", _("Choose two different options."))
+        state["dots"] = rules.merge_dots(state["dots"], keep["id"], drop["id"], state["cap"])
+        keep["authors"] = rules.merge_authors(keep["authors"], drop["authors"])
+        keep["category"] = keep["category"] or drop["category"]
+        self._retire(state, drop, merged_into=keep["id"])
+        return state
+
+    def _do_remove_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, EDITABLE, _("Options can no longer be removed."))
+        option = self._option(state, payload.get("option"))
+        state["dots"] = rules.remove_option_dots(state["dots"], option["id"])
+        self._retire(state, option)
+        return state
+
+    # -- phases ---------------------------------------------------------------
+    def _do_start_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, ("collect",), _("Voting has already started."))
+        if len(state["ballot"]) < 2:
+            raise ActionError("too_few_options", _("Add at least two options first."))
+        state["phase"] = "vote"
+        return state
+
+    def _do_close_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, ("vote",), _("Voting is not open."))
+        state["phase"] = "closed"
+        state["present"] = len(ctx.participants())
+        return state
+
+    def _do_reopen_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, ("closed",), _("Only closed voting can be reopened."))
+        state["phase"] = "vote"
+        return state
+
+    def _do_reveal(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, ("closed",), _("Close voting before revealing the result."))
+        state["phase"] = "revealed"
+        return state
+
+    def _do_start_runoff(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, ("revealed",), _("A runoff starts from a revealed result."))
+        top_n = payload.get("top_n")
+        if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
+            raise ActionError("invalid_top_n", _("Give the number of options to keep (1 or more)."))
+        ballot = rules.runoff_cut(rules.rank(state["totals"], state["ballot"]), top_n)
+        if len(ballot) < 2:
+            raise ActionError("runoff_too_small", _("A runoff needs at least two options."))
+        state["rounds"].append(
+            {"round": state["round"], "top_n": state["top_n"], "ballot": state["ballot"],
+             "totals": state["totals"], "voters": len(state["dots"]),
+             "present": state["present"]}
+        )
+        state.update(phase="vote", round=state["round"] + 1, top_n=top_n, ballot=ballot,
+                     dots={}, totals=dict.fromkeys(ballot, 0), present=None)
+        return state
+
+    def _do_assign(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        self._phase(state, REVEALED, _("Reveal the result before assigning owners."))
+        option = self._option(state, payload.get("option"))
+        owners = {}
+        for key in ("who_person", "who_org"):
+            value = payload.get(key) or ""
+            owners[key] = rules.clean_text(value) if str(value).strip() else ""
+        if not owners["who_person"] and not owners["who_org"]:
+            raise ActionError("missing_owner", _("Name a person or an organisation."))
+        due = rules.check_date(payload.get("due"))
+        review = rules.check_date(payload.get("review"))
+        agreement_id = ctx.record_agreement(what=option["text"], due=due, review=review, **owners)
+        state["assigned"].setdefault(option["id"], []).append(agreement_id)
+        state["phase"] = "assign"
+        ctx.reply({"agreement": agreement_id})
+        return state
+
+    # -- voting -----------------------------------------------------------------
+    def _do_set_dots(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+        if state["phase"] != "vote":
+            raise ActionError("voting_not_open", _("Voting is not open."))
+        option = self._option(state, payload.get("option"))
+        pid = actor.participant_id or ""
+        own = state["dots"].get(pid, {})
+        count = payload.get("count")
+        new = rules.place_dots(own, option["id"], count, state["budget"], state["cap"])
+        state["totals"][option["id"]] += count - own.get(option["id"], 0)
+        if new:
+            state["dots"][pid] = new
+        else:
+            state["dots"].pop(pid, None)
+        ctx.reply({"dots_left": rules.dots_left(new, state["budget"])})
+        return state
+
+    # -- helpers ------------------------------------------------------------------
+    @staticmethod
+    def _phase(state: dict, allowed: tuple[str, ...], message: str) -> None:
+        if state["phase"] not in allowed:
+            raise ActionError("wrong_phase", message)
+
+    @staticmethod
+    def _option(state: dict, option_id: object) -> dict:
+        """The option ``option_id`` of the current ballot."""
+        if isinstance(option_id, str) and option_id in state["ballot"]:
+            for option in state["options"]:
+                if option["id"] == option_id:
+                    return option
+        raise ActionError("unknown_option", _("This option does not exist (any more)."))
+
+    @staticmethod
+    def _texts(state: dict, except_id: str | None = None) -> list[str]:
+        """The texts of the options on the ballot (but ``except_id``)."""
+        on_ballot = set(state["ballot"]) - {except_id}
+        return [o["text"] for o in state["options"] if o["id"] in on_ballot]
+
+    @staticmethod
+    def _retire(state: dict, option: dict, merged_into: str | None = None) -> None:
+        """Take an option off the ballot; its record stays for earlier rounds."""
+        option["gone"] = True
+        if merged_into:
+            option["merged_into"] = merged_into
+        state["ballot"].remove(option["id"])
+        state["totals"] = rules.tally(state["dots"], state["ballot"])
