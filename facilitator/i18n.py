@@ -21,14 +21,14 @@ UI_LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English"}
 DEFAULT_LANGUAGE = "de"
 
 
-def _(text: str, **variables: object) -> str:
+def _(text: str, /, **variables: object) -> str:
     """Translate ``text`` into the current locale; ``%(name)s`` placeholders are filled."""
     if has_app_context():
         return _gettext(text, **variables)
     return text % variables if variables else text
 
 
-def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+def ngettext(singular: str, plural: str, num: int, /, **variables: object) -> str:
     """Translate a text with singular and plural forms; ``%(num)d`` is available."""
     if has_app_context():
         return _ngettext(singular, plural, num, **variables)
