@@ -6,27 +6,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask
 from flask_babel import Babel, get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from facilitator import __version__
 from facilitator.core import Core
-from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, ngettext
+from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, ngettext, select_locale
 from facilitator.model import new_secret
 from facilitator.plugins import collect_methods, make_plugin_manager
 from facilitator.storage import open_store
 from facilitator_templates import TEMPLATE_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def select_locale() -> str:
-    """The UI language of this request: explicit choice, cookie, browser, German."""
-    chosen = getattr(g, "language", None) or request.cookies.get("lang")
-    if chosen in UI_LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(list(UI_LANGUAGES)) or DEFAULT_LANGUAGE
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from flask import has_app_context
+from flask import g, has_app_context, has_request_context, request
 from flask_babel import force_locale as _force_locale
 from flask_babel import gettext as _gettext
 from flask_babel import lazy_gettext
@@ -46,6 +46,16 @@ def force_locale(language: str) -> Iterator[None]:
             yield
     else:
         yield
+
+
+def select_locale() -> str:
+    """The UI language of this request: explicit choice, cookie, browser, German."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    chosen = getattr(g, "language", None) or request.cookies.get("lang")
+    if chosen in UI_LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(UI_LANGUAGES)) or DEFAULT_LANGUAGE
 
 
 def normalise_language(language: str | None) -> str:

@@ -17,7 +17,7 @@ from flask import Flask, current_app, request, session
 from flask_socketio import SocketIO, disconnect
 
 from facilitator.broadcast import Broadcaster, Connection
-from facilitator.i18n import UI_LANGUAGES, _, force_locale
+from facilitator.i18n import UI_LANGUAGES, _, force_locale, select_locale
 from facilitator.methods import ActionError, Actor, ConfigError
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,10 @@ def authenticate(auth: Any) -> Connection:
         expected = current_app.config["FACILITATOR_TOKEN"]
         if not (session.get("facilitator") or hmac.compare_digest(token.encode(), expected.encode())):
             raise ActionError("forbidden", _("Open the facilitator link printed by the server."))
-        language = auth.get("language") if auth.get("language") in UI_LANGUAGES else request.cookies.get("lang")
-        return Connection(request.sid, role, workshop["id"], language or workshop["language"])
+        language = auth.get("language")
+        if language not in UI_LANGUAGES:
+            language = select_locale()  # the same choice as the dashboard page it came from
+        return Connection(request.sid, role, workshop["id"], language)
     raise ActionError("invalid_role", _("Unknown role."))
 
 

@@ -10,7 +10,6 @@ import json
 from collections import Counter
 
 from flask import current_app, render_template, request, url_for
-from markupsafe import Markup
 
 from facilitator.methods import Actor
 from facilitator.model import ORG_TYPES, org_type_label
@@ -22,10 +21,10 @@ def public_url(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def live_config(role: str, workshop: dict, **auth: str) -> Markup:
-    """The JSON the page's script needs to connect (embedded in ``data-live``)."""
+def live_config(role: str, workshop: dict, **auth: str) -> str:
+    """The JSON the page's script needs to connect (``data-live``; escaped by the template)."""
     config = {"role": role, "workshop": workshop["id"], "auth": {"role": role, "workshop": workshop["id"], **auth}}
-    return Markup(json.dumps(config))
+    return json.dumps(config)
 
 
 def workshop_public(workshop: dict) -> dict:
