@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from flask import Flask, current_app, request, session
 from flask_socketio import SocketIO, disconnect
+from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from facilitator.broadcast import Broadcaster, Connection
 from facilitator.i18n import UI_LANGUAGES, _, force_locale, select_locale
@@ -124,7 +125,8 @@ def register_handlers(socketio: SocketIO) -> None:
         try:
             conn = authenticate(auth)
         except ActionError as exc:
-            raise ConnectionRefusedError({"code": exc.code, "message": exc.message}) from None
+            # socketio's own exception: its extra argument reaches the client as ``err.data``.
+            raise SocketRefused(exc.message, {"code": exc.code, "message": exc.message}) from None
         _broadcaster().add(conn)
         _broadcaster().flush(conn.workshop_id, only_sid=conn.sid)
 
