@@ -6,12 +6,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, render_template
 from flask_babel import Babel, get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from facilitator import __version__
 from facilitator.core import Core
+from facilitator.minutes import format_date
 from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, ngettext, select_locale
 from facilitator.model import new_secret
 from facilitator.plugins import collect_methods, make_plugin_manager
@@ -73,6 +74,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         _=_, ngettext=ngettext, version=__version__, current_locale=lambda: str(get_locale() or DEFAULT_LANGUAGE), UI_LANGUAGES=UI_LANGUAGES, methods=methods
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters["date"] = format_date
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        """A plain, translated page instead of the server's default."""
+        return render_template("error.html", message=_("This page does not exist (any more).")), 404
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        """Refused form posts (e.g. from another site)."""
+        return render_template("error.html", message=_("You may not do this.")), 403
+
 
     from facilitator import pages_facilitator, pages_public, realtime
 

@@ -18,6 +18,7 @@ import time
 from typing import Callable
 
 from facilitator.engine import EngineMixin
+from facilitator.i18n import _
 from facilitator.ledger import LedgerMixin
 from facilitator.methods import ActionError, Method
 from facilitator.people import PeopleMixin
@@ -61,7 +62,7 @@ class Core(WorkshopsMixin, PeopleMixin, LedgerMixin, EngineMixin):
         try:
             return self.methods[slug]
         except KeyError:
-            raise ActionError("unknown_method", f"Unknown method: {slug}") from None
+            raise ActionError("unknown_method", _("There is no method called %(slug)s.", slug=slug)) from None
 
     def setting(self, key: str, factory: Callable[[], str]) -> str:
         """A persistent setting, created with ``factory()`` on first use."""

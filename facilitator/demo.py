@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from facilitator.forms import form_values
 from facilitator.i18n import _, force_locale
 from facilitator.methods import ConfigError
+from facilitator.minutes import format_date
 
 DEMO_TITLE = "Demo: Runder Tisch Integration"
 
@@ -30,7 +32,7 @@ def create_demo(core) -> dict:
             try:
                 core.add_session(workshop["id"], slug, data)
             except ConfigError as exc:  # a plugin without a usable demo is left out
-                print(f"Demo: skipped method {slug}: {exc}")
+                print(f"Demo: skipped method {slug}: {exc}", file=sys.stderr)
     return workshop
 
 
@@ -49,4 +51,6 @@ def current_workshop(core, demo: bool = False) -> dict:
     if workshops:
         return workshops[0]
     today = dt.date.today().isoformat()
-    return core.create_workshop({"title": f"Workshop {today}", "date": today, "language": "de"})
+    with force_locale("de"):
+        title = _("Workshop of %(date)s", date=format_date(today))
+    return core.create_workshop({"title": title, "date": today, "language": "de"})

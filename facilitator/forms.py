@@ -26,43 +26,43 @@ def parse_field(f: Field, raw: Any) -> Any:
         return str(raw).lower() in ("1", "true", "on", "yes") if raw is not None else False
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if f.required:
-            raise ValueError(_("Please fill in %(field)s.", field=label))
+            raise ValueError(_("Please fill in “%(field)s”.", field=label))
         return f.default if f.default is not None else ([] if f.kind == "lines" else "")
     if f.kind == "int":
         if isinstance(raw, bool):
-            raise ValueError(_("%(field)s must be a whole number.", field=label))
+            raise ValueError(_("“%(field)s” must be a whole number.", field=label))
         try:
             value = int(raw) if not isinstance(raw, float) or raw.is_integer() else None
         except (TypeError, ValueError):
             value = None
         if value is None:
-            raise ValueError(_("%(field)s must be a whole number.", field=label))
+            raise ValueError(_("“%(field)s” must be a whole number.", field=label))
         if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
             raise ValueError(
-                _("%(field)s must be between %(min)s and %(max)s.", field=label, min=f.min, max=f.max)
+                _("“%(field)s” must be between %(min)s and %(max)s.", field=label, min=f.min, max=f.max)
             )
         return value
     if f.kind == "lines":
         items = raw if isinstance(raw, list) else str(raw).splitlines()
         lines = [str(item).strip() for item in items if str(item).strip()]
         if f.max_items is not None and len(lines) > f.max_items:
-            raise ValueError(_("%(field)s: at most %(max)d lines.", field=label, max=f.max_items))
+            raise ValueError(_("“%(field)s”: at most %(max)d lines.", field=label, max=f.max_items))
         for line in lines:
             if f.max_length is not None and len(line) > f.max_length:
                 raise ValueError(
-                    _("%(field)s: each line at most %(max)d characters.", field=label, max=f.max_length)
+                    _("“%(field)s”: each line at most %(max)d characters.", field=label, max=f.max_length)
                 )
         return lines
     if not isinstance(raw, str):
-        raise ValueError(_("%(field)s must be text.", field=label))
+        raise ValueError(_("“%(field)s” must be text.", field=label))
     value = raw.strip()
     if f.kind == "choice":
         if value not in {key for key, _label in f.choices}:
-            raise ValueError(_("Please choose a valid %(field)s.", field=label))
+            raise ValueError(_("Please choose a valid value for “%(field)s”.", field=label))
         return value
     if f.max_length is not None and len(value) > f.max_length:
         raise ValueError(
-            _("%(field)s is too long (at most %(max)d characters).", field=label, max=f.max_length)
+            _("“%(field)s” is too long (at most %(max)d characters).", field=label, max=f.max_length)
         )
     return value
 

@@ -12,11 +12,11 @@ from facilitator.model import MAX_NAME, MAX_ORGANISATION, MAX_TEXT, clean_date, 
 def clean_agreement(data: Mapping) -> dict:
     """Validate the editable fields of an agreement."""
     agreement = {
-        "what": clean_text(data.get("what"), _("what was agreed"), MAX_TEXT, required=True),
-        "who_person": clean_text(data.get("who_person"), _("the person responsible"), MAX_NAME),
-        "who_org": clean_text(data.get("who_org"), _("the organisation responsible"), MAX_ORGANISATION),
-        "due": clean_date(data.get("due"), _("the due date")),
-        "review": clean_date(data.get("review"), _("the review date")),
+        "what": clean_text(data.get("what"), _("What"), MAX_TEXT, required=True),
+        "who_person": clean_text(data.get("who_person"), _("Who (person)"), MAX_NAME),
+        "who_org": clean_text(data.get("who_org"), _("Organisation"), MAX_ORGANISATION),
+        "due": clean_date(data.get("due"), _("By when")),
+        "review": clean_date(data.get("review"), _("Review on")),
     }
     if not agreement["who_person"] and not agreement["who_org"]:
         raise ActionError(

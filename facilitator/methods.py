@@ -191,7 +191,9 @@ class Method:
 
         :raises ActionError: to refuse; the stored state stays unchanged.
         """
-        raise ActionError("unknown_action", f"Unknown action: {action}")
+        from facilitator.i18n import _
+
+        raise ActionError("unknown_action", _("This session has no such action."))
 
     def participant_removed(self, state: dict, participant_id: str, ctx: MethodContext) -> dict:
         """The facilitator removed a participant: return the state without them."""

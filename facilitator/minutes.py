@@ -15,7 +15,7 @@ import markdown
 import nh3
 from flask import current_app
 
-from facilitator.i18n import _, force_locale
+from facilitator.i18n import _, force_locale, ngettext
 from facilitator.model import ORG_TYPES
 
 
@@ -42,7 +42,9 @@ def _attendance(core, workshop: dict) -> list[str]:
     people = core.participants(workshop["id"])
     organisations = {p["organisation"].casefold() for p in people if p["organisation"]}
     lines = [
-        _("**Participants:** %(people)d, from %(orgs)d organisations", people=len(people), orgs=len(organisations)),
+        ngettext("**Participants:** %(num)d", "**Participants:** %(num)d", len(people))
+        + ", "
+        + ngettext("from %(num)d organisation", "from %(num)d organisations", len(organisations)),
         "",
     ]
     by_type = Counter(p["org_type"] for p in people)
@@ -69,7 +71,7 @@ def agreements_table(agreements: list[dict], session_titles: dict[str, str]) -> 
         return [_("No agreements were recorded."), ""]
     lines = [
         "| # | %s | %s | %s | %s | %s | %s |"
-        % (_("What"), _("Who"), _("Organisation"), _("By when"), _("Review"), _("From")),
+        % (_("What"), _("Who"), _("Organisation"), _("By when"), _("Review"), _("Source")),
         "|---|---|---|---|---|---|---|",
     ]
     for number, a in enumerate(agreements, 1):
@@ -117,7 +119,8 @@ def minutes_markdown(core, workshop: dict) -> str:
         for extra in pm.hook.facilitator_minutes_appendix(workshop=workshop, language=workshop["language"]):
             if extra:
                 out += [extra.strip(), ""]
-        stamp = dt.datetime.fromtimestamp(core.clock()).strftime("%Y-%m-%d %H:%M")
+        written = dt.datetime.fromtimestamp(core.clock())
+        stamp = f"{format_date(written.date().isoformat())} {written:%H:%M}"
         out += ["---", "", _("Minutes written by Facilitator on %(when)s.", when=stamp), ""]
         return "\n".join(out)
 

@@ -62,14 +62,14 @@ def clean_text(value: Any, field: str, max_length: int, required: bool = False) 
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ActionError("invalid", _("%(field)s must be text.", field=field))
+        raise ActionError("invalid", _("“%(field)s” must be text.", field=field))
     value = " ".join(value.split()) if "\n" not in value else value.strip()
     if required and not value:
-        raise ActionError("required", _("Please fill in %(field)s.", field=field))
+        raise ActionError("required", _("Please fill in “%(field)s”.", field=field))
     if len(value) > max_length:
         raise ActionError(
             "too_long",
-            _("%(field)s is too long (at most %(max)d characters).", field=field, max=max_length),
+            _("“%(field)s” is too long (at most %(max)d characters).", field=field, max=max_length),
         )
     return value
 
@@ -77,7 +77,7 @@ def clean_text(value: Any, field: str, max_length: int, required: bool = False) 
 def clean_choice(value: Any, field: str, choices: dict | list | tuple) -> str:
     """Return ``value`` if it is one of ``choices``, else refuse it."""
     if not isinstance(value, str) or value not in choices:
-        raise ActionError("invalid_choice", _("Please choose a valid %(field)s.", field=field))
+        raise ActionError("invalid_choice", _("Please choose a valid value for “%(field)s”.", field=field))
     return value
 
 
@@ -90,7 +90,7 @@ def clean_date(value: Any, field: str, required: bool = False) -> str:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         raise ActionError(
-            "invalid_date", _("%(field)s must be a date like 2026-03-31.", field=field)
+            "invalid_date", _("“%(field)s” must be a date like 2026-03-31.", field=field)
         ) from None
 
 

@@ -30,20 +30,20 @@ class PeopleMixin:
         with self.lock:
             workshop = self.workshop(workshop_id)
             named = workshop["privacy"] == "named"
-            name = clean_text(data.get("name"), _("your name"), MAX_NAME, required=named)
+            name = clean_text(data.get("name"), _("Your name"), MAX_NAME, required=named)
             participant = {
                 "id": new_id("p"),
                 "workshop_id": workshop_id,
                 "token": new_secret(),
                 "name": name if named else "",
                 "organisation": clean_text(
-                    data.get("organisation"), _("your organisation"), MAX_ORGANISATION
+                    data.get("organisation"), _("Organisation (optional)"), MAX_ORGANISATION
                 ),
                 "org_type": clean_choice(
-                    data.get("org_type") or "other", _("type of organisation"), ORG_TYPES
+                    data.get("org_type") or "other", _("Type of organisation"), ORG_TYPES
                 ),
                 "language": clean_choice(
-                    data.get("language") or workshop["language"], _("language"), UI_LANGUAGES
+                    data.get("language") or workshop["language"], _("Language"), UI_LANGUAGES
                 ),
                 "joined_at": self.clock(),
                 "removed": False,
@@ -81,7 +81,7 @@ class PeopleMixin:
 
     def set_language(self, participant: dict, language: str) -> dict:
         """A participant picks their own language, independent of the workshop's."""
-        language = clean_choice(language, _("language"), UI_LANGUAGES)
+        language = clean_choice(language, _("Language"), UI_LANGUAGES)
         with self.lock:
             participant = self.participant(participant["workshop_id"], participant["id"])
             participant["language"] = language

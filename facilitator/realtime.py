@@ -121,14 +121,16 @@ def register_handlers(socketio: SocketIO) -> None:
 
     @socketio.on("connect")
     def on_connect(auth: Any = None):
-        """Authorise the connection, then send the current view at once."""
+        """Authorise the connection; the current view follows within ``LIVE_INTERVAL``."""
         try:
             conn = authenticate(auth)
         except ActionError as exc:
             # socketio's own exception: its extra argument reaches the client as ``err.data``.
             raise SocketRefused(exc.message, {"code": exc.code, "message": exc.message}) from None
+        # Registering marks the workshop: the new client gets its first view from the
+        # broadcaster, i.e. after the server has sent the CONNECT packet. Emitting here
+        # would reach a client before it counts itself connected.
         _broadcaster().add(conn)
-        _broadcaster().flush(conn.workshop_id, only_sid=conn.sid)
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
@@ -158,7 +160,7 @@ def register_handlers(socketio: SocketIO) -> None:
         """Switch this connection's (and a participant's stored) language."""
         language = data.get("language")
         if language not in UI_LANGUAGES:
-            raise ActionError("invalid_choice", _("Please choose a valid %(field)s.", field=_("language")))
+            raise ActionError("invalid_choice", _("Please choose a valid value for “%(field)s”.", field=_("Language")))
         if conn.participant_id:
             core = _core()
             core.set_language(core.participant(conn.workshop_id, conn.participant_id), language)

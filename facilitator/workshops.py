@@ -28,12 +28,12 @@ class WorkshopsMixin:
     # -- workshops --------------------------------------------------------
     def _clean_workshop(self, data: Mapping) -> dict[str, Any]:
         return {
-            "title": clean_text(data.get("title"), _("the title"), MAX_TITLE, required=True),
-            "date": clean_date(data.get("date"), _("the date")),
-            "place": clean_text(data.get("place"), _("the place"), MAX_TITLE),
-            "organiser": clean_text(data.get("organiser"), _("the organiser"), MAX_ORGANISATION),
-            "language": clean_choice(data.get("language") or "de", _("language"), UI_LANGUAGES),
-            "privacy": clean_choice(data.get("privacy") or "named", _("privacy mode"), PRIVACY_MODES),
+            "title": clean_text(data.get("title"), _("Title"), MAX_TITLE, required=True),
+            "date": clean_date(data.get("date"), _("Date")),
+            "place": clean_text(data.get("place"), _("Place"), MAX_TITLE),
+            "organiser": clean_text(data.get("organiser"), _("Organiser"), MAX_ORGANISATION),
+            "language": clean_choice(data.get("language") or "de", _("Language"), UI_LANGUAGES),
+            "privacy": clean_choice(data.get("privacy") or "named", _("Privacy mode"), PRIVACY_MODES),
         }
 
     def create_workshop(self, data: Mapping) -> dict:

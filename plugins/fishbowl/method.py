@@ -122,7 +122,7 @@ class FishbowlMethod(Method):
     def _do_post_question(self, state, payload, actor, ctx, now) -> None:
         if not state["settings"]["questions_enabled"]:
             raise rules.RuleError("questions_disabled")
-        text = clean_text(payload.get("text"), _("your question"), questions.MAX_QUESTION, True)
+        text = clean_text(payload.get("text"), _("Your question"), questions.MAX_QUESTION, True)
         author = self._participant(state, actor, ctx) if actor.role == "participant" else None
         ctx.reply({"question": questions.post(state, author, text, now)})
 
@@ -148,12 +148,12 @@ class FishbowlMethod(Method):
 
     # -- facilitator: people and chairs ---------------------------------------
     def _do_add_guest(self, state, payload, actor, ctx, now) -> None:
-        name = clean_text(payload.get("name"), _("the guest's name"), MAX_NAME, required=True)
+        name = clean_text(payload.get("name"), _("Name of the guest"), MAX_NAME, required=True)
         organisation = clean_text(
-            payload.get("organisation"), _("the organisation"), MAX_ORGANISATION
+            payload.get("organisation"), _("Organisation"), MAX_ORGANISATION
         )
         org_type = clean_choice(
-            payload.get("org_type") or "other", _("type of organisation"), ORG_TYPES
+            payload.get("org_type") or "other", _("Type of organisation"), ORG_TYPES
         )
         if sum(1 for p in state["people"].values() if p["kind"] == "guest") >= MAX_GUESTS:
             raise rules.RuleError("too_many_guests")
@@ -187,7 +187,7 @@ class FishbowlMethod(Method):
 
     # -- facilitator: record -------------------------------------------------
     def _do_mark_statement(self, state, payload, actor, ctx, now) -> None:
-        text = clean_text(payload.get("text"), _("the statement"), MAX_TEXT, required=True)
+        text = clean_text(payload.get("text"), _("Statement"), MAX_TEXT, required=True)
         person = payload.get("person") or None
         if person is not None:
             person = self._known_person(state, person, ctx, present=False)

@@ -20,12 +20,9 @@
   var currentSession = null;
   var clockOffset = 0;
   var pending = {}; // action_id -> {event, data, onDone}
-  var texts = {
-    de: {connected: "Verbunden", reconnecting: "Verbindung wird wiederhergestellt …", failed: "Nicht gesendet. Bitte erneut versuchen.", removed: "Die Moderation hat Sie aus diesem Workshop entfernt."},
-    en: {connected: "Connected", reconnecting: "Reconnecting…", failed: "Not sent. Please try again.", removed: "The facilitator has removed you from this workshop."}
-  };
-  var lang = (document.documentElement.lang || "de").slice(0, 2);
-  function t(key) { return (texts[lang] || texts.de)[key]; }
+  // Texts come translated from the page (templates/base.html), in the page's language.
+  var texts = JSON.parse(document.getElementById("live-texts").textContent);
+  function t(key) { return texts[key] || key; }
 
   // Keep the participant's identity on the phone, beside the cookie.
   var tokenKey = live && live.getAttribute("data-token-key");
@@ -95,7 +92,10 @@
     setConn("connected");
     Object.keys(pending).forEach(function (id) { send(pending[id]); });
   });
-  socket.on("disconnect", function () { setConn("reconnecting"); });
+  socket.on("disconnect", function (reason) {
+    // Ended on purpose (removed, left): nothing will reconnect, so don't pretend it will.
+    setConn(reason === "io server disconnect" || reason === "io client disconnect" ? "ended" : "reconnecting");
+  });
   socket.on("connect_error", function (err) {
     setConn("reconnecting");
     var data = err && err.data;
@@ -115,6 +115,7 @@
   socket.on("removed", function () {
     try { if (tokenKey) localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ }
     live.innerHTML = "<p class='alert'>" + t("removed") + "</p>";
+    document.querySelectorAll(".participant-footer").forEach(function (el) { el.hidden = true; });
     socket.disconnect();
   });
 
