@@ -28,6 +28,6 @@ __all__ = [
     "Field",
     "Method",
     "MethodContext",
-    "hookimpl",
     "__version__",
+    "hookimpl",
 ]

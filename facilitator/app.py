@@ -6,18 +6,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from facilitator_templates import TEMPLATE_DIR
 from flask import Flask, render_template
 from flask_babel import Babel, get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from facilitator import __version__
 from facilitator.core import Core
-from facilitator.minutes import format_date
 from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, ngettext, select_locale
+from facilitator.minutes import format_date
 from facilitator.model import new_secret
 from facilitator.plugins import collect_methods, make_plugin_manager
 from facilitator.storage import open_store
-from facilitator_templates import TEMPLATE_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

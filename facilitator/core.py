@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from facilitator.engine import EngineMixin
 from facilitator.i18n import _

@@ -6,7 +6,8 @@ Pure Python (no Flask): accepts a plain dict (JSON clients) or a Werkzeug
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from facilitator.i18n import _
 from facilitator.methods import ConfigError, Field, Method
@@ -53,8 +54,8 @@ def parse_field(f: Field, raw: Any) -> Any:
                     _("“%(field)s”: each line at most %(max)d characters.", field=label, max=f.max_length)
                 )
         return lines
-    if not isinstance(raw, str):
-        raise ValueError(_("“%(field)s” must be text.", field=label))
+    if not isinstance(raw, str):  # a person's input error, reported like the others
+        raise ValueError(_("“%(field)s” must be text.", field=label))  # noqa: TRY004
     value = raw.strip()
     if f.kind == "choice":
         if value not in {key for key, _label in f.choices}:

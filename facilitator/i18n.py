@@ -7,8 +7,8 @@ in unit tests of a method.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import g, has_app_context, has_request_context, request
 from flask_babel import force_locale as _force_locale
@@ -63,4 +63,4 @@ def normalise_language(language: str | None) -> str:
     return language if language in UI_LANGUAGES else DEFAULT_LANGUAGE
 
 
-__all__ = ["_", "ngettext", "lazy_gettext", "force_locale", "normalise_language", "UI_LANGUAGES"]
+__all__ = ["UI_LANGUAGES", "_", "force_locale", "lazy_gettext", "ngettext", "normalise_language"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from facilitator.i18n import _
 from facilitator.methods import ActionError

@@ -23,7 +23,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 #: The roles the core knows. Organisers only read the archive.
 ROLES = ("facilitator", "participant", "projector")
@@ -156,7 +156,7 @@ class Method:
     slug: str = ""
     name: Any = ""
     description: Any = ""
-    actions: dict[str, tuple[str, ...]] = {}
+    actions: ClassVar[dict[str, tuple[str, ...]]] = {}
     root: Path | None = None
 
     # -- configuration ----------------------------------------------------

@@ -69,9 +69,9 @@ def agreements_table(agreements: list[dict], session_titles: dict[str, str]) -> 
     """The consolidated table of agreements: what, who, by when, review, from."""
     if not agreements:
         return [_("No agreements were recorded."), ""]
+    headings = (_("What"), _("Who"), _("Organisation"), _("By when"), _("Review"), _("Source"))
     lines = [
-        "| # | %s | %s | %s | %s | %s | %s |"
-        % (_("What"), _("Who"), _("Organisation"), _("By when"), _("Review"), _("Source")),
+        "| # | " + " | ".join(headings) + " |",
         "|---|---|---|---|---|---|---|",
     ]
     for number, a in enumerate(agreements, 1):

@@ -11,7 +11,8 @@ import functools
 import hmac
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_socketio import SocketIO, disconnect

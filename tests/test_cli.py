@@ -31,8 +31,8 @@ def test_version_and_help(runner):
 def test_plugins_lists_methods(runner):
     result = runner.invoke(cli, ["plugins"])
     assert result.exit_code == 0
-    assert re.search(r"^dotvoting .*\n\s+dotvoting: ", result.output, re.M)
-    assert re.search(r"^fishbowl .*\n\s+fishbowl: ", result.output, re.M)
+    assert re.search(r"^dotvoting .*\n\s+dotvoting: ", result.output, re.MULTILINE)
+    assert re.search(r"^fishbowl .*\n\s+fishbowl: ", result.output, re.MULTILINE)
     assert '"methods": [' in runner.invoke(cli, ["plugins", "--json"]).output
 
 
@@ -64,7 +64,7 @@ def test_serve_without_network_falls_back_to_loopback(runner, tmp_path, monkeypa
     monkeypatch.setattr("facilitator.net.lan_address", lambda: None)
     result = runner.invoke(cli, ["serve", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0
-    assert re.search(r"^Join: http://127\.0\.0\.1:5151/j/[A-Z0-9]{6}$", result.output, re.M)
+    assert re.search(r"^Join: http://127\.0\.0\.1:5151/j/[A-Z0-9]{6}$", result.output, re.MULTILINE)
 
 
 def test_serve_refuses_a_data_folder_in_use(runner, tmp_path, no_server):

@@ -48,7 +48,7 @@ def test_named_minutes_have_header_agenda_sections_and_agreements(app, core, wor
     assert dot_section.index("Bildung") < dot_section.index("Wohnen")
     assert "## 2. Aktuelle Stunde" in text  # a session that never ran is listed as not held
     ledger = text.split("## ")[-1]
-    rows = [line for line in ledger.splitlines() if line.startswith("| 1 ") or line.startswith("| 2 ")]
+    rows = [line for line in ledger.splitlines() if line.startswith(("| 1 ", "| 2 "))]
     assert len(rows) == 2
     assert "Bildung" in rows[0] and "Ana" in rows[0] and "Caritas" in rows[0] and "Prioritäten" in rows[0]
     assert "Nächstes Treffen \\| Raum klären" in rows[1] and "Herr K." in rows[1]

@@ -11,7 +11,12 @@ import pytest
 
 from facilitator import hookspecs
 from facilitator.app import create_app
-from facilitator.plugins import BUNDLED_PLUGINS, collect_methods, describe_plugins, make_plugin_manager
+from facilitator.plugins import (
+    BUNDLED_PLUGINS,
+    collect_methods,
+    describe_plugins,
+    make_plugin_manager,
+)
 
 TINY_PLUGIN = '''
 """A tiny third-party method: everyone may raise a hand once."""

@@ -7,7 +7,6 @@ import threading
 import urllib.request
 
 import socketio
-
 from helpers.server import Server
 
 

@@ -28,7 +28,7 @@ class Server:
         self.process: subprocess.Popen | None = None
         self.links: dict[str, str] = {}
 
-    def start(self, timeout: float = 20.0) -> "Server":
+    def start(self, timeout: float = 20.0) -> Server:
         """Start and wait (bounded) until the links are printed and the port answers."""
         args = [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
                 "--port", str(self.port), "--data-dir", str(self.data_dir)]
