@@ -73,8 +73,10 @@ class Actor:
 class Field:
     """One field of a method's configuration form.
 
-    ``kind`` is one of ``text``, ``textarea``, ``int``, ``bool``, ``choice``
-    and ``lines`` (a textarea whose non-empty lines become a list of strings).
+    ``kind`` is one of ``text``, ``textarea``, ``int``, ``bool``, ``choice``,
+    ``lines`` (a textarea whose non-empty lines become a list of strings) and
+    ``file`` (an uploaded UTF-8 text file, e.g. a CSV or earlier minutes, given
+    to the method as a string; ``max_length`` bounds its characters).
     The core renders the form, converts and checks types, bounds and lengths
     (see :func:`facilitator.forms.parse_config`), then calls
     :meth:`Method.validate_config` for checks across fields.

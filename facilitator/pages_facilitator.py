@@ -55,6 +55,19 @@ def facilitator_required(view):
     return wrapped
 
 
+def config_form(method) -> dict:
+    """The submitted config form, with uploaded text files read into their fields."""
+    data = request.form.to_dict()
+    for field in method.config_fields():
+        upload = request.files.get(field.name) if field.kind == "file" else None
+        if upload and upload.filename:
+            try:
+                data[field.name] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                data[field.name] = None  # reported as missing/invalid by the form check
+    return data
+
+
 def load_workshop(workshop_id: str) -> dict:
     """The workshop or 404."""
     try:
@@ -146,7 +159,7 @@ def new_session(workshop_id: str, slug: str):
     values = form_values(method, None)
     if request.method == "POST":
         try:
-            core().add_session(workshop_id, slug, request.form)
+            core().add_session(workshop_id, slug, config_form(method))
             return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
         except ConfigError as exc:
             errors = exc.errors
@@ -172,7 +185,7 @@ def edit_session(workshop_id: str, session_id: str):
     title = sess["title"]
     if request.method == "POST":
         try:
-            core().configure_session(workshop_id, session_id, request.form)
+            core().configure_session(workshop_id, session_id, config_form(method))
             return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
         except ConfigError as exc:
             errors = exc.errors

@@ -148,6 +148,10 @@ class WorkshopsMixin:
         with self.lock:
             session = self.session(workshop_id, session_id)
             method = self.method(session["method"])
+            data = dict(data)
+            for field in method.config_fields():  # a file not uploaded again is kept
+                if field.kind == "file" and not data.get(field.name):
+                    data[field.name] = session["config"].get(field.name)
             title, config = parse_config(method, data)
             session["title"] = title
             if config != session["config"]:
