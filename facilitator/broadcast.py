@@ -38,7 +38,7 @@ class Connection:
 
 def digest(payload: dict) -> str:
     """A fingerprint of a payload, to skip sending what the client already has."""
-    body = json.dumps([payload["session"], payload["data"], payload["html"]], sort_keys=True, default=str)
+    body = json.dumps({k: v for k, v in payload.items() if k != "now"}, sort_keys=True, default=str)
     return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
@@ -52,6 +52,7 @@ class Broadcaster:
         self.connections: dict[str, Connection] = {}
         self.lock = threading.Lock()
         self._dirty: set[str] = set()
+        self._flush_locks: dict[str, threading.Lock] = {}
         self._wake = threading.Event()
         self._task = None
         self.core.on_change(self.mark)
@@ -109,7 +110,17 @@ class Broadcaster:
                     log.exception("Could not send views of workshop %s", workshop_id)
 
     def flush(self, workshop_id: str, only_sid: str | None = None) -> None:
-        """Render and send changed views of one workshop (or to one connection)."""
+        """Render and send changed views of one workshop (or to one connection).
+
+        One flush per workshop at a time, so an older view can never be sent
+        after a newer one.
+        """
+        with self.lock:
+            flush_lock = self._flush_locks.setdefault(workshop_id, threading.Lock())
+        with flush_lock:
+            self._flush(workshop_id, only_sid)
+
+    def _flush(self, workshop_id: str, only_sid: str | None) -> None:
         conns = self.of_workshop(workshop_id)
         if only_sid:
             conns = [c for c in conns if c.sid == only_sid]

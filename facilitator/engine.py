@@ -123,6 +123,11 @@ class EngineMixin:
             receipt_key = f"{session_id}:{actor_key}:{action_id}"
             receipt = self.store.get("receipts", receipt_key)
             if receipt is not None:
+                if receipt.get("action", action) != action:
+                    raise ActionError(
+                        "action_id_reused",
+                        _("This action id was already used for another action."),
+                    )
                 return receipt["reply"]
             if session["status"] != "active" or workshop["active_session_id"] != session_id:
                 raise ActionError("session_not_active", _("This session is not running right now."))
@@ -141,7 +146,11 @@ class EngineMixin:
             batch: list[tuple[str, str, dict | None]] = [("sessions", session_id, session)]
             batch += [("agreements", a["id"], a) for a in ctx.staged]
             batch.append(
-                ("receipts", receipt_key, {"id": receipt_key, "workshop_id": workshop_id, "reply": reply})
+                (
+                    "receipts",
+                    receipt_key,
+                    {"id": receipt_key, "workshop_id": workshop_id, "action": action, "reply": reply},
+                )
             )
             self.store.put_many(batch)
         self.changed(workshop_id)

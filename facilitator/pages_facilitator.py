@@ -213,7 +213,7 @@ def minutes(workshop_id: str):
 def minutes_download(workshop_id: str):
     """The minutes as a Markdown file download."""
     workshop = load_workshop(workshop_id)
-    response = Response(minutes_markdown(core(), workshop), mimetype="text/markdown; charset=utf-8")
+    response = Response(minutes_markdown(core(), workshop), mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'attachment; filename="{minutes_filename(workshop)}"'
     return response
 

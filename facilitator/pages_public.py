@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 
-from facilitator.i18n import UI_LANGUAGES
+from facilitator.i18n import UI_LANGUAGES, _
 from facilitator.methods import ActionError
 from facilitator.model import ORG_TYPES
 from facilitator.qr import qr_svg
@@ -84,8 +84,9 @@ def join(code: str):
         return render_template("index.html", error=exc.message, code=code), 404
     if request.method == "POST":
         data = request.get_json(silent=True) if request.is_json else request.form
-        if not isinstance(data, dict) and not hasattr(data, "get"):
-            data = {}
+        if request.is_json and not isinstance(data, dict):
+            error = {"code": "invalid", "message": _("Send the join details as a JSON object.")}
+            return jsonify(ok=False, error=error), 400
         try:
             participant = core().join(workshop["id"], data or {})
         except ActionError as exc:
@@ -130,7 +131,8 @@ def resume(code: str):
     except ActionError as exc:
         return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 400
     if participant["workshop_id"] != workshop["id"]:
-        return jsonify(ok=False, error={"code": "unknown_participant", "message": ""}), 400
+        message = _("Please join the workshop again.")
+        return jsonify(ok=False, error={"code": "unknown_participant", "message": message}), 400
     response = jsonify(ok=True)
     response.set_cookie(
         participant_cookie(workshop["id"]), participant["token"], max_age=COOKIE_AGE,

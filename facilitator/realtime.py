@@ -97,6 +97,8 @@ def authenticate(auth: Any) -> Connection:
     if not isinstance(auth, dict):
         raise ActionError("auth_required", _("Connect with an auth object naming your role."))
     role = auth.get("role")
+    if role not in ("participant", "projector", "facilitator"):
+        raise ActionError("invalid_role", _("Unknown role."))
     if role == "participant":
         participant = core.participant_by_token(auth.get("token"))
         return Connection(request.sid, role, participant["workshop_id"], participant["language"], participant["id"])
@@ -137,6 +139,13 @@ def register_handlers(socketio: SocketIO) -> None:
     def on_disconnect(*_args):
         """Forget the connection."""
         _broadcaster().remove(request.sid)
+
+    @socketio.on("*")
+    def on_unknown(name: str, *_args: Any) -> dict:
+        """Any event the protocol does not define: answered, never silently dropped."""
+        conn = _conn()
+        with force_locale(conn.language if conn else "de"):
+            return error("unknown_event", _("Unknown event: %(name)s.", name=str(name)[:40]))
 
     @event(socketio, "action", ("participant", "facilitator"))
     def on_action(conn: Connection, data: dict) -> dict:

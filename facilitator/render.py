@@ -99,10 +99,20 @@ def live_payload(core, workshop: dict, role: str, participant: dict | None = Non
             "public.projector", workshop_id=workshop["id"], key=workshop["projector_key"]
         )
     html = render_template(f"live/{role}.html", **context)
-    return {
+    payload = {
         "workshop": context["workshop"],
         "session": context["session"],
         "data": data,
         "html": html,
         "now": core.clock(),
     }
+    if role == "facilitator":
+        payload["agenda"] = context["sessions"]
+        payload["roster"] = context["roster"]
+        payload["agreements"] = [
+            {key: a[key] for key in ("id", "session_id", "what", "who_person", "who_org", "due", "review", "source")}
+            for a in context["agreements"]
+        ]
+    elif role == "projector":  # on the wall: numbers only, no names
+        payload["roster"] = {key: context["roster"][key] for key in ("count", "connected", "organisations", "by_type")}
+    return payload

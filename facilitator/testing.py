@@ -70,11 +70,13 @@ class FakeContext:
 
     def record_agreement(self, what, who_person="", who_org="", due="", review="") -> str:
         """Stage an agreement; committed by :meth:`apply` when the action succeeds."""
-        agreement_id = f"a{next(self._ids)}"
-        self._staged.append(
-            {"id": agreement_id, "session_id": self.session_id, "what": what,
-             "who_person": who_person, "who_org": who_org, "due": due, "review": review}
+        from facilitator.ledger import clean_agreement
+
+        fields = clean_agreement(  # the same checks as the core's ledger
+            {"what": what, "who_person": who_person, "who_org": who_org, "due": due, "review": review}
         )
+        agreement_id = f"a{next(self._ids)}"
+        self._staged.append({"id": agreement_id, "session_id": self.session_id, **fields})
         return agreement_id
 
     def agreements(self) -> list[dict]:

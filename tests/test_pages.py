@@ -115,3 +115,10 @@ def test_bundled_assets_are_served(client):
     for path in ("/static/js/socket.io.min.js", "/static/js/idiomorph.min.js", "/static/js/live.js",
                  "/static/css/app.css"):
         assert client.get(path).status_code == 200, path
+
+
+def test_join_with_a_body_that_is_not_an_object(client, core, workshop):
+    for body in ("[1, 2]", "not json"):
+        reply = client.post(f"/j/{workshop['join_code']}", data=body, content_type="application/json")
+        assert reply.status_code == 400 and reply.json["error"]["code"] == "invalid"
+    assert core.participants(workshop["id"]) == []

@@ -153,3 +153,42 @@ def test_agreements_over_socket(sio, core, workshop):
     assert "Dolmetscherpool" in views(fac)[-1]["html"]
     reply = fac.emit("agreement.delete", {"id": reply["agreement"]["id"]}, callback=True)
     assert reply == {"ok": True} and core.agreements(workshop["id"]) == []
+
+
+def test_unknown_events_are_answered(sio, workshop):
+    reply = sio("projector", workshop).emit("teleport", {"to": "mars"}, callback=True)
+    assert reply["ok"] is False and reply["error"]["code"] == "unknown_event"
+
+
+def test_an_action_id_cannot_be_reused_for_another_action(sio, core, workshop):
+    s = dot_session(core, workshop)
+    fac = sio("facilitator", workshop)
+    fac.emit("session.activate", {"session_id": s["id"]}, callback=True)
+    first = fac.emit("action", {"session_id": s["id"], "action": "close_voting", "payload": {}, "action_id": "x"},
+                     callback=True)
+    assert first["ok"]
+    reused = fac.emit("action", {"session_id": s["id"], "action": "reveal", "payload": {}, "action_id": "x"},
+                      callback=True)
+    assert reused["error"]["code"] == "action_id_reused"
+    assert core.session(workshop["id"], s["id"])["state"]["phase"] == "closed"
+
+
+def test_structured_data_for_own_clients_and_no_names_on_the_wall(sio, core, workshop):
+    s = dot_session(core, workshop)
+    core.join(workshop["id"], {"name": "Ana", "org_type": "mso"})
+    core.save_agreement(workshop["id"], {"what": "Protokoll verschicken", "who_org": "Landkreis"})
+    fac_view = views(sio("facilitator", workshop))[-1]
+    assert [a["id"] for a in fac_view["agenda"]] == [s["id"]]
+    assert fac_view["roster"]["people"][0]["label"] == "Ana"
+    assert fac_view["agreements"][0]["what"] == "Protokoll verschicken"
+    wall = views(sio("projector", workshop))[-1]
+    assert wall["roster"]["count"] == 1 and "people" not in wall["roster"]
+    assert "Ana" not in str(wall)
+
+
+def test_workshop_edits_reach_open_clients(sio, core, workshop):
+    p = core.join(workshop["id"], {"name": "Ana"})
+    phone = sio("participant", token=p["token"])
+    views(phone)
+    core.update_workshop(workshop["id"], {**workshop, "title": "Runder Tisch Integration 2026"})
+    assert views(phone)[-1]["workshop"]["title"] == "Runder Tisch Integration 2026"

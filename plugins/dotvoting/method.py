@@ -23,9 +23,12 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from facilitator.i18n import _, lazy_gettext
+from facilitator.ledger import clean_agreement
 from facilitator.methods import ActionError, Actor, Field, Method, MethodContext
 
 from . import rules
+
+AGREEMENT_FIELDS = ("who_person", "who_org", "due", "review")
 from .config import demo, fields, validate
 from .minutes import render_minutes
 from .views import view_for
@@ -228,15 +231,11 @@ class DotVotingMethod(Method):
     def _do_assign(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
         self._phase(state, REVEALED, _("Reveal the result before assigning owners."))
         option = self._option(state, payload.get("option"))
-        owners = {}
-        for key in ("who_person", "who_org"):
-            value = payload.get(key) or ""
-            owners[key] = rules.clean_text(value) if str(value).strip() else ""
-        if not owners["who_person"] and not owners["who_org"]:
-            raise ActionError("missing_owner", _("Name a person or an organisation."))
-        due = rules.check_date(payload.get("due"))
-        review = rules.check_date(payload.get("review"))
-        agreement_id = ctx.record_agreement(what=option["text"], due=due, review=review, **owners)
+        # The ledger's own rules (lengths, dates, someone responsible) apply unchanged.
+        agreement = clean_agreement(
+            {"what": option["text"], **{key: payload.get(key) for key in AGREEMENT_FIELDS}}
+        )
+        agreement_id = ctx.record_agreement(**agreement)
         state["assigned"].setdefault(option["id"], []).append(agreement_id)
         state["phase"] = "assign"
         ctx.reply({"agreement": agreement_id})

@@ -14,9 +14,7 @@ Shapes used throughout:
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass
-from datetime import date
 
 from facilitator.i18n import _, ngettext
 from facilitator.methods import ActionError
@@ -26,7 +24,6 @@ MAX_OPTION_LENGTH = 120
 #: Most options one session may hold (guards against a flood from phones).
 MAX_OPTIONS = 100
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # ---------------------------------------------------------------------------
@@ -260,18 +257,3 @@ def same_text(a: str, b: str) -> bool:
     """Whether two option texts are the same idea written alike (case and spaces ignored)."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
-
-def check_date(value: object) -> str:
-    """Return ``value`` if it is empty or an ISO date ``YYYY-MM-DD``.
-
-    :raises ActionError: ``invalid_date`` otherwise.
-    """
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            date.fromisoformat(value)
-            return value
-        except ValueError:
-            pass
-    raise ActionError("invalid_date", _("Please give dates as YYYY-MM-DD."))

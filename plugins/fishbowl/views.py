@@ -26,7 +26,10 @@ def _timing(state: dict, person: str, now: float) -> dict:
     """The running turn of a seated person: ``elapsed``, ``since``, ``until``, ``over``.
 
     ``since`` (the epoch time the turn would have begun without pauses) is
-    given only while running, so browsers tick only then.
+    given only while running, so browsers tick only then. While running, the
+    elapsed time is left out: it changes on every render, and a view that
+    always differs would be re-sent to every phone on every change. The
+    browser counts from ``since`` instead.
     """
     turn = rules.open_turn(state, person)
     if turn is None:
@@ -36,9 +39,9 @@ def _timing(state: dict, person: str, now: float) -> dict:
     running = state["phase"] == "running"
     since = now - elapsed if running else None
     return {
-        "elapsed": round(elapsed, 1),
-        "elapsed_text": stats.format_duration(elapsed),
-        "since": round(since, 3) if since is not None else None,
+        "elapsed": None if running else round(elapsed, 1),
+        "elapsed_text": "" if running else stats.format_duration(elapsed),
+        "since": round(since, 1) if since is not None else None,
         "until": round(since + guidance, 3) if since is not None and guidance else None,
         "over": bool(guidance) and elapsed > guidance,
     }
@@ -184,7 +187,8 @@ def facilitator_view(state: dict, ctx: MethodContext) -> dict:
     suggestion = openchair.make_room_candidate(state, now)
     view["make_room"] = (
         {"person": suggestion, "label": name(suggestion),
-         "elapsed_text": _timing(state, suggestion, now)["elapsed_text"]}
+         "elapsed_text": stats.format_duration(
+             rules.turn_seconds(state, rules.open_turn(state, suggestion), now))}
         if suggestion else None
     )
     view["next_in_queue"] = view["queue"][0]["label"] if view["queue"] else ""

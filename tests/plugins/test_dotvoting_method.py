@@ -252,13 +252,14 @@ BAD = [
     (revealed, "start_runoff", {"top_n": "2"}, None, "invalid_top_n"),
     (revealed, "start_runoff", {"top_n": True}, None, "invalid_top_n"),
     (voted, "assign", {"option": "o1", "who_person": "X"}, None, "wrong_phase"),
-    (revealed, "assign", {"option": "o1"}, None, "missing_owner"),
+    (revealed, "assign", {"option": "o1"}, None, "responsible_required"),
     (revealed, "assign", {"option": "o9", "who_person": "X"}, None, "unknown_option"),
     (revealed, "assign", {"option": "o1", "who_person": "X", "due": "1.3.2025"}, None,
      "invalid_date"),
     (revealed, "assign", {"option": "o1", "who_org": "X", "review": "2025-02-30"}, None,
      "invalid_date"),
-    (revealed, "assign", {"option": "o1", "who_person": "x" * 121}, None, "text_too_long"),
+    (revealed, "assign", {"option": "o1", "who_person": "x" * 61}, None, "too_long"),
+    (revealed, "assign", {"option": "o1", "who_org": "x" * 101}, None, "too_long"),
 ]
 
 

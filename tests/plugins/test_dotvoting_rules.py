@@ -176,17 +176,6 @@ def test_same_text_ignores_case_and_spaces():
     assert not rules.same_text("Housing", "Housing advice")
 
 
-@pytest.mark.parametrize("value", ["2025-13-01", "2025-02-30", "1.3.2025", "20250301", 20250301])
-def test_bad_dates(value):
-    assert codes(rules.check_date, value) == "invalid_date"
-
-
-def test_good_dates():
-    assert rules.check_date("2025-03-01") == "2025-03-01"
-    assert rules.check_date("") == ""
-    assert rules.check_date(None) == ""
-
-
 def test_new_option_text_refuses_duplicates():
     assert rules.new_option_text(" Health ", ["Housing"]) == "Health"
     assert codes(rules.new_option_text, "HOUSING", ["Housing"]) == "duplicate_option"
