@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import tomllib
 import venv
 import zipfile
@@ -78,8 +79,15 @@ print(facilitator_plugins.__file__)
 @pytest.mark.parametrize("editable", [False, True], ids=["regular", "editable"])
 def test_fresh_install_works(tmp_path, wheel, editable):
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
+    # The dependencies come from the environment running the tests (no network needed),
+    # appended after the fresh venv's own site-packages: only this package is new.
+    # A path added by a .pth line is not a site dir, so that environment's own editable
+    # install of facilitator (a .pth hook there) stays inactive in the new venv.
+    site_packages = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   check=True, capture_output=True, text=True).stdout.strip()
+    Path(site_packages, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     target = ["-e", str(ROOT)] if editable else [str(wheel)]
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", *target],
                    check=True, capture_output=True, timeout=300, cwd=tmp_path)
