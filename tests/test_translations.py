@@ -220,3 +220,52 @@ def test_join_page_follows_accept_language(app, language, other):
         assert expected in text
     for unexpected in JOIN_PAGE[other][:3]:
         assert unexpected not in text
+
+
+# -- 5: the methods' own catalogues -------------------------------------------
+
+PLUGIN_DIRS = sorted(p.parent.parent.parent for p in (ROOT / "plugins").glob("*/translations/de/LC_MESSAGES"))
+
+
+def read_catalogue(path: Path):
+    with path.open("rb") as fp:
+        return read_po(fp, locale="de")
+
+
+def test_bundled_methods_ship_catalogues():
+    assert {p.name for p in PLUGIN_DIRS} >= {"dotvoting", "fishbowl"}
+
+
+@pytest.mark.parametrize("plugin", PLUGIN_DIRS, ids=lambda p: p.name)
+def test_method_catalogue_is_complete_compiled_and_covers_its_source(plugin, tmp_path):
+    po = plugin / "translations" / "de" / "LC_MESSAGES" / "messages.po"
+    catalogue = read_catalogue(po)
+    problems = [m.id for m in catalogue if m.id and (m.fuzzy or not m.string or
+                (m.pluralizable and not all(m.string)))]
+    problems += [(s, t) for m in catalogue if m.id for s, t in forms(m) if placeholders(s) != placeholders(t)]
+    assert not problems, problems
+    fresh = tmp_path / "messages.mo"
+    pybabel("compile", "-i", str(po), "-o", str(fresh), "-l", "de")
+    assert mo_messages(po.with_suffix(".mo")) == mo_messages(fresh), f"run pybabel compile for {plugin.name}"
+    config = tmp_path / "babel.cfg"
+    relative = plugin.relative_to(ROOT)
+    config.write_text(f"[python: {relative}/**.py]\n[jinja2: {relative}/**.html]\n")
+    template = tmp_path / "messages.pot"
+    pybabel("extract", "-F", str(config), "-k", "_", "-k", "lazy_gettext", "-k", "ngettext:1,2",
+            "-o", str(template), "--no-location", ".")
+    extracted = {m.id for m in read_catalogue(template) if m.id}
+    known = {m.id for m in catalogue if m.id} | {m.id for m in load_catalogue() if m.id}
+    missing = sorted(str(msgid) for msgid in extracted - known)
+    assert not missing, f"{plugin.name}: not translated: {missing}"
+
+
+def test_no_text_is_translated_two_ways():
+    """All catalogues share one gettext domain: a text translated differently in two of them
+    would show whichever loads last, in every method."""
+    seen: dict = {}
+    for po in [PO_FILE] + [p / "translations" / "de" / "LC_MESSAGES" / "messages.po" for p in PLUGIN_DIRS]:
+        for message in read_catalogue(po):
+            if message.id:
+                seen.setdefault(message.id, {})[po.relative_to(ROOT).parts[1]] = message.string
+    clashes = {str(k): v for k, v in seen.items() if len({str(s) for s in v.values()}) > 1}
+    assert not clashes, clashes

@@ -101,7 +101,7 @@ def _participation(state: dict, ctx: MethodContext, now: float) -> list[str]:
         return []
     panel = sum(1 for row in people if row["panel"])
     total = sum(row["seconds"] for row in people)
-    lines = [_heading(_("Participation")), ""]
+    lines = [_heading(_("Participation in the discussion")), ""]
     lines.append(
         ngettext(
             "%(num)d person sat in the circle (%(panel)d from the panel, %(audience)d from the "
