@@ -383,10 +383,6 @@ CHAIRS_PROBE = """() => ({
 })"""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plugins/fishbowl/static/style.css sizes .fb-circle by the window's height (76vh) without "
-    "the title, topic and status above it, so the lowest chairs fall below the screen"
-))
 def test_projector_shows_every_chair_on_common_projector_screens(server, new_context, shot):
     """On 1280x720 and 1024x768 projectors every chair of the circle is on the screen."""
     dashboard = new_context("laptop").new_page()

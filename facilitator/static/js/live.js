@@ -69,22 +69,22 @@
   }
 
   function render(html) {
-    var openDetails = {};
-    live.querySelectorAll("details").forEach(function (d, i) { if (d.open) openDetails[i] = true; });
+    // A <details> with an id keeps the state the person gave it; a new one (or one
+    // without an id) takes the state the server rendered.
+    var opened = {};
+    live.querySelectorAll("details[id]").forEach(function (d) { opened[d.id] = d.open; });
     if (window.Idiomorph) {
       Idiomorph.morph(live, html, {
         morphStyle: "innerHTML",
-        callbacks: {
-          beforeNodeMorphed: function (oldNode) { return !edited(oldNode); },
-          beforeAttributeUpdated: function (attr, node) {
-            // Keep <details> the facilitator opened open across updates.
-            return !(node.tagName === "DETAILS" && attr === "open");
-          }
-        }
+        callbacks: { beforeNodeMorphed: function (oldNode) { return !edited(oldNode); } }
       });
     } else {
       live.innerHTML = html;
     }
+    Object.keys(opened).forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d && d.tagName === "DETAILS") d.open = opened[id];
+    });
     tick();
   }
 
