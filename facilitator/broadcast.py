@@ -19,7 +19,7 @@ from flask import Flask
 
 from facilitator.i18n import force_locale
 from facilitator.methods import ActionError
-from facilitator.render import live_payload
+from facilitator.render import build_view, render_view
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ class Connection:
 
 
 def digest(payload: dict) -> str:
-    """A fingerprint of a payload, to skip sending what the client already has."""
-    body = json.dumps({k: v for k, v in payload.items() if k != "now"}, sort_keys=True, default=str)
+    """A fingerprint of a payload (before rendering), to skip what the client already has."""
+    body = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
@@ -136,7 +136,8 @@ class Broadcaster:
                 return
             session = self.core.active_session(workshop)
             ctx = self.core.context(workshop, session) if session else None
-            rendered: dict[tuple, dict] = {}
+            views: dict[tuple, tuple[dict, dict, str]] = {}
+            rendered: dict[str, dict] = {}
             for conn in conns:
                 participant = None
                 if conn.participant_id:
@@ -144,12 +145,19 @@ class Broadcaster:
                     if participant is None or participant["removed"]:
                         continue
                 key = (conn.role, conn.participant_id, conn.language)
-                if key not in rendered:
+                if key not in views:
                     with force_locale(conn.language):
-                        rendered[key] = live_payload(self.core, workshop, conn.role, participant, ctx)
-                payload = rendered[key]
-                fingerprint = digest(payload)
+                        payload, context = build_view(
+                            self.core, workshop, conn.role, participant, ctx, session
+                        )
+                    # What the HTML depends on beyond the payload: language and own name.
+                    extra = [conn.language, participant and participant.get("name")]
+                    views[key] = (payload, context, digest({**payload, "extra": extra}))
+                payload, context, fingerprint = views[key]
                 if fingerprint == conn.last_digest:
-                    continue
+                    continue  # the client has this view already: no rendering, no message
+                if fingerprint not in rendered:
+                    with force_locale(conn.language):
+                        rendered[fingerprint] = render_view(self.core, payload, context)
                 conn.last_digest = fingerprint
-                self.socketio.emit("view", payload, to=conn.sid)
+                self.socketio.emit("view", rendered[fingerprint], to=conn.sid)

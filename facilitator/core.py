@@ -47,6 +47,7 @@ class Core(WorkshopsMixin, PeopleMixin, LedgerMixin, EngineMixin):
         #: participant id -> number of open connections (set by the transport).
         self.connections: dict[str, int] = {}
         self._listeners: list[Callable[[str], None]] = []
+        self._token_index: dict[str, str] | None = None  # see PeopleMixin._tokens
 
     def on_change(self, listener: Callable[[str], None]) -> None:
         """Call ``listener(workshop_id)`` after every change to a workshop."""

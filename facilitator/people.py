@@ -49,20 +49,26 @@ class PeopleMixin:
                 "removed": False,
             }
             self.store.put("participants", participant["id"], participant)
+            self._tokens()[participant["token"]] = participant["id"]
         self.changed(workshop_id)
         return participant
 
     def participant_by_token(self, token: str) -> dict:
         """The participant holding ``token``; removed participants are refused."""
-        if isinstance(token, str) and token:
-            for participant in self.store.all("participants"):
-                if participant["token"] == token:
-                    if participant["removed"]:
-                        raise ActionError(
-                            "removed", _("The facilitator has removed you from this workshop.")
-                        )
-                    return participant
-        raise ActionError("unknown_participant", _("Please join the workshop again."))
+        pid = self._tokens().get(token) if isinstance(token, str) and token else None
+        participant = self.store.get("participants", pid) if pid else None
+        if participant is None or participant["token"] != token:
+            raise ActionError("unknown_participant", _("Please join the workshop again."))
+        if participant["removed"]:
+            raise ActionError("removed", _("The facilitator has removed you from this workshop."))
+        return participant
+
+    def _tokens(self) -> dict[str, str]:
+        """token -> participant id, built once from the store (every phone connect asks)."""
+        with self.lock:
+            if self._token_index is None:
+                self._token_index = {p["token"]: p["id"] for p in self.store.all("participants")}
+            return self._token_index
 
     def participant(self, workshop_id: str, participant_id: str) -> dict:
         """A participant of this workshop (removed ones included)."""

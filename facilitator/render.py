@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request
 
 from facilitator.methods import Actor
 from facilitator.model import ORG_TYPES, org_type_label
@@ -73,9 +73,17 @@ def roster(core, workshop: dict) -> dict:
     }
 
 
-def live_payload(core, workshop: dict, role: str, participant: dict | None = None, ctx=None) -> dict:
-    """Build the ``view`` payload for one role (and one participant)."""
-    session = core.active_session(workshop)
+def build_view(
+    core, workshop: dict, role: str, participant: dict | None = None, ctx=None, session: dict | None = None
+) -> tuple[dict, dict]:
+    """The ``view`` payload of one role (and participant) without its HTML, and the
+    template context to render it with (:func:`render_view`).
+
+    Cheap enough to run for every connection on every change: the broadcaster
+    renders HTML only for payloads that differ from what a client already has.
+    """
+    if session is None:
+        session = core.active_session(workshop)
     data = None
     if session is not None:
         actor = core.actor(workshop, participant) if participant else Actor(role=role)
@@ -89,24 +97,13 @@ def live_payload(core, workshop: dict, role: str, participant: dict | None = Non
         "method_template": core.methods[session["method"]].template_name(role) if session else None,
         "join_url": public_url(f"/j/{workshop['join_code']}"),
     }
+    payload = {"workshop": context["workshop"], "session": context["session"], "data": data}
     if role in ("facilitator", "projector"):
         context["roster"] = roster(core, workshop)
     if role == "facilitator":
         context["sessions"] = [session_public(core, s) for s in core.sessions(workshop["id"])]
         context["agreements"] = core.agreements(workshop["id"])
         context["session_titles"] = {s["id"]: s["title"] for s in context["sessions"]}
-        context["projector_url"] = url_for(
-            "public.projector", workshop_id=workshop["id"], key=workshop["projector_key"]
-        )
-    html = render_template(f"live/{role}.html", **context)
-    payload = {
-        "workshop": context["workshop"],
-        "session": context["session"],
-        "data": data,
-        "html": html,
-        "now": core.clock(),
-    }
-    if role == "facilitator":
         payload["agenda"] = context["sessions"]
         payload["roster"] = context["roster"]
         payload["agreements"] = [
@@ -115,4 +112,15 @@ def live_payload(core, workshop: dict, role: str, participant: dict | None = Non
         ]
     elif role == "projector":  # on the wall: numbers only, no names
         payload["roster"] = {key: context["roster"][key] for key in ("count", "connected", "organisations", "by_type")}
-    return payload
+    return payload, context
+
+
+def render_view(core, payload: dict, context: dict) -> dict:
+    """Add the rendered HTML fragment and the server clock to a payload."""
+    return {**payload, "html": render_template(f"live/{context['role']}.html", **context), "now": core.clock()}
+
+
+def live_payload(core, workshop: dict, role: str, participant: dict | None = None, ctx=None) -> dict:
+    """The complete ``view`` payload for one role (and one participant)."""
+    payload, context = build_view(core, workshop, role, participant, ctx)
+    return render_view(core, payload, context)
