@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -22,6 +23,7 @@ from facilitator.methods import ActionError
 from facilitator.render import build_view, render_view
 
 log = logging.getLogger(__name__)
+FACILITATOR_INTERVAL = 0.5  # seconds between dashboard updates under load
 
 
 @dataclass
@@ -51,9 +53,11 @@ class Broadcaster:
         self.core = app.extensions["facilitator"]
         self.connections: dict[str, Connection] = {}
         self.lock = threading.Lock()
-        self._dirty: set[str] = set()
+        self._dirty: dict[str, set[str] | None] = {}
         self._flush_locks: dict[str, threading.Lock] = {}
         self._wake = threading.Event()
+        self._facilitator_due: dict[str, float] = {}
+        self._pending_later: set[str] = set()
         self._task = None
         self.core.on_change(self.mark)
 
@@ -84,16 +88,38 @@ class Broadcaster:
             return [c for c in self.connections.values() if c.workshop_id == workshop_id]
 
     # -- updates --------------------------------------------------------------
-    def mark(self, workshop_id: str) -> None:
-        """Note that a workshop changed; its clients get new views soon."""
+    def mark(self, workshop_id: str, participants: set[str] | None = None) -> None:
+        """Note that a workshop changed; its clients get new views soon.
+
+        ``participants``: only these phones can see a difference (plus facilitator and
+        projector); ``None``: everybody's view may have changed.
+        """
         if self.app.config["LIVE_SYNC"]:
-            self.flush(workshop_id)
+            self.flush(workshop_id, phones=participants)
             return
         with self.lock:
-            self._dirty.add(workshop_id)
+            if participants is None or self._dirty.get(workshop_id, set()) is None:
+                self._dirty[workshop_id] = None
+            else:
+                self._dirty.setdefault(workshop_id, set()).update(participants)
             if self._task is None:
                 self._task = self.socketio.start_background_task(self._run)
         self._wake.set()
+
+    def _later(self, workshop_id: str, due: float) -> None:
+        """Mark the workshop again at ``due`` (once), for the postponed dashboard."""
+        with self.lock:
+            if workshop_id in self._pending_later:
+                return
+            self._pending_later.add(workshop_id)
+
+        def run() -> None:
+            self.socketio.sleep(max(0.0, due - time.monotonic()))
+            with self.lock:
+                self._pending_later.discard(workshop_id)
+            self.mark(workshop_id, set())
+
+        self.socketio.start_background_task(run)
 
     def _run(self) -> None:
         interval = self.app.config["LIVE_INTERVAL"]
@@ -102,14 +128,15 @@ class Broadcaster:
             self.socketio.sleep(interval)
             self._wake.clear()
             with self.lock:
-                dirty, self._dirty = self._dirty, set()
-            for workshop_id in dirty:
+                dirty, self._dirty = self._dirty, {}
+            for workshop_id, phones in dirty.items():
                 try:
-                    self.flush(workshop_id)
+                    self.flush(workshop_id, phones=phones)
                 except Exception:  # a broken view must not stop all updates
                     log.exception("Could not send views of workshop %s", workshop_id)
 
-    def flush(self, workshop_id: str, only_sid: str | None = None) -> None:
+    def flush(self, workshop_id: str, only_sid: str | None = None,
+              phones: set[str] | None = None) -> None:
         """Render and send changed views of one workshop (or to one connection).
 
         One flush per workshop at a time, so an older view can never be sent
@@ -118,12 +145,23 @@ class Broadcaster:
         with self.lock:
             flush_lock = self._flush_locks.setdefault(workshop_id, threading.Lock())
         with flush_lock:
-            self._flush(workshop_id, only_sid)
+            self._flush(workshop_id, only_sid, phones)
 
-    def _flush(self, workshop_id: str, only_sid: str | None) -> None:
+    def _flush(self, workshop_id: str, only_sid: str | None, phones: set[str] | None = None) -> None:
         conns = self.of_workshop(workshop_id)
         if only_sid:
             conns = [c for c in conns if c.sid == only_sid]
+        if phones is not None:  # only these phones can see a change
+            conns = [c for c in conns if not c.participant_id or c.participant_id in phones]
+        conns.sort(key=lambda c: c.participant_id is not None)  # the wall first
+        now = time.monotonic()
+        throttle = not only_sid and not self.app.config["LIVE_SYNC"]
+        if throttle and now < self._facilitator_due.get(workshop_id, 0.0):
+            # The dashboard (the whole roster) at most every FACILITATOR_INTERVAL.
+            conns = [c for c in conns if c.role != "facilitator"]
+            self._later(workshop_id, self._facilitator_due[workshop_id])
+        elif throttle and any(c.role == "facilitator" for c in conns):
+            self._facilitator_due[workshop_id] = now + FACILITATOR_INTERVAL
         if not conns:
             return
         base_url = self.app.config.get("PUBLIC_URL") or "http://localhost/"
@@ -138,10 +176,12 @@ class Broadcaster:
             ctx = self.core.context(workshop, session) if session else None
             views: dict[tuple, tuple[dict, dict, str]] = {}
             rendered: dict[str, dict] = {}
+            # One read for everybody: a read per phone waits behind every commit's fsync.
+            people = {p["id"]: p for p in self.core.participants(workshop_id, include_removed=True)}
             for conn in conns:
                 participant = None
                 if conn.participant_id:
-                    participant = self.core.store.get("participants", conn.participant_id)
+                    participant = people.get(conn.participant_id)
                     if participant is None or participant["removed"]:
                         continue
                 key = (conn.role, conn.participant_id, conn.language)

@@ -53,10 +53,14 @@ class Core(WorkshopsMixin, PeopleMixin, LedgerMixin, EngineMixin):
         """Call ``listener(workshop_id)`` after every change to a workshop."""
         self._listeners.append(listener)
 
-    def changed(self, workshop_id: str) -> None:
-        """Tell listeners that ``workshop_id`` changed (views must be refreshed)."""
+    def changed(self, workshop_id: str, participants: set[str] | None = None) -> None:
+        """Tell listeners that ``workshop_id`` changed (views must be refreshed).
+
+        ``participants``: only these participants' own views (and the facilitator's and
+        projector's) can have changed; ``None``: anybody's.
+        """
         for listener in self._listeners:
-            listener(workshop_id)
+            listener(workshop_id, participants)
 
     def method(self, slug: str) -> Method:
         """The installed method ``slug``, or a readable error."""

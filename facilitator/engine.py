@@ -32,6 +32,7 @@ class CoreContext:
         self.staged: list[dict] = []
         self.reply_data: dict = {}
         self._people: dict[str, dict] | None = None
+        self._present: list[dict] | None = None
 
     def now(self) -> float:
         """Seconds since the epoch, from the core's clock."""
@@ -46,7 +47,12 @@ class CoreContext:
         return self._people
 
     def participants(self) -> list[dict]:
-        """Participants present (not removed), with privacy-aware labels."""
+        """Participants present (not removed), with privacy-aware labels (built once per context)."""
+        if self._present is None:
+            self._present = self._build_participants()
+        return [dict(p) for p in self._present]
+
+    def _build_participants(self) -> list[dict]:
         return [
             {
                 "id": p["id"],
@@ -138,6 +144,7 @@ class EngineMixin:
             if actor.role not in allowed:
                 raise ActionError("forbidden", _("You may not do this in your role."))
             ctx = self.context(workshop, session)
+            old_state = dict(session["state"])  # shallow: enough to compare top-level fields
             new_state = method.apply(session["state"], action, payload, actor, ctx)
             if not isinstance(new_state, dict):
                 raise TypeError(f"{method.slug}.apply returned {type(new_state).__name__}, not dict")
@@ -153,7 +160,10 @@ class EngineMixin:
                 )
             )
             self.store.put_many(batch)
-        self.changed(workshop_id)
+        if actor.participant_id and method.view_scope(old_state, new_state, action) == "actor":
+            self.changed(workshop_id, {actor.participant_id})
+        else:
+            self.changed(workshop_id)
         return reply
 
     def active_session(self, workshop: dict) -> dict | None:

@@ -7,9 +7,11 @@ in unit tests of a method.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from babel import Locale
 from flask import g, has_app_context, has_request_context, request
 from flask_babel import force_locale as _force_locale
 from flask_babel import gettext as _gettext
@@ -42,10 +44,16 @@ def force_locale(language: str) -> Iterator[None]:
     if language not in UI_LANGUAGES:
         language = DEFAULT_LANGUAGE
     if has_app_context():
-        with _force_locale(language):
+        # A parsed Locale: Locale.parse("de") stats a locale data file on every call.
+        with _force_locale(_parsed_locale(language)):
             yield
     else:
         yield
+
+
+@functools.cache
+def _parsed_locale(language: str) -> Locale:
+    return Locale.parse(language)
 
 
 def select_locale() -> str:

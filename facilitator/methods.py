@@ -197,6 +197,17 @@ class Method:
 
         raise ActionError("unknown_action", _("This session has no such action."))
 
+    def view_scope(self, old: dict, new: dict, action: str) -> str:
+        """Whose phone can look different after ``action`` took ``old`` to ``new``.
+
+        Return ``"actor"`` when only the sender's own phone (plus the facilitator's
+        and projector's views) can change, e.g. a hidden vote; the core then leaves
+        every other phone alone, which keeps a busy vote cheap. ``old`` is a
+        shallow copy: compare top-level fields only. The default, ``"everyone"``,
+        is always correct.
+        """
+        return "everyone"
+
     def participant_removed(self, state: dict, participant_id: str, ctx: MethodContext) -> dict:
         """The facilitator removed a participant: return the state without them."""
         return state

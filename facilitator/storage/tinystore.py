@@ -26,13 +26,22 @@ import fcntl
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import JSONStorage
 
-from .base import KEY_FIELD, META_TABLE, EncodedOp, StorageError
+from .base import (
+    KEY_FIELD,
+    META_TABLE,
+    EncodedOp,
+    StorageError,
+    check_target,
+    encode_doc,
+    encode_ops,
+)
 from .journal import StorageCorruptError, dumps, encode_record, scan_journal
 from .memory import MemoryStore
 
@@ -73,6 +82,7 @@ class TinyJournalStore(MemoryStore):
         self._seq = 0  # sequence number of the last applied write
         self._pending = 0  # journal records not yet in the snapshot
         self._broken = False
+        self._write_lock = threading.RLock()
 
         self._journal_fd = -1
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +110,7 @@ class TinyJournalStore(MemoryStore):
 
     def checkpoint(self) -> None:
         """Write a snapshot of everything now and empty the journal."""
-        with self._lock:
+        with self._write_lock, self._lock:
             self._check_open()
             self._checkpoint()
 
@@ -110,7 +120,7 @@ class TinyJournalStore(MemoryStore):
         The files are released even if the checkpoint fails; the journal still
         holds every write then, so nothing is lost.
         """
-        with self._lock:
+        with self._write_lock, self._lock:  # writers first, as in _write: no lock-order deadlock
             if self._closed:
                 return
             try:
@@ -123,10 +133,42 @@ class TinyJournalStore(MemoryStore):
 
     # -- write path -----------------------------------------------------
 
+    def put(self, table: str, key: str, doc: dict) -> None:
+        """Insert or replace the document under ``key``; durable when it returns."""
+        self._write([(table, key, encode_doc(table, key, doc))])
+
+    def delete(self, table: str, key: str) -> None:
+        """Remove the document under ``key``; no error if it does not exist."""
+        check_target(table, key)
+        self._write([(table, key, None)])
+
+    def put_many(self, items: list[tuple[str, str, dict | None]]) -> None:
+        """Apply a batch of writes atomically; a ``None`` document deletes the key."""
+        ops = encode_ops(list(items))
+        if ops:
+            self._write(ops)
+
+    def _write(self, ops: list[EncodedOp]) -> None:
+        """Journal and fsync under the writers' lock only, then apply under the readers' lock.
+
+        Readers (every view a flush renders) never wait for the disk; a write becomes
+        visible once it is durable.
+        """
+        with self._write_lock:
+            self._check_open()
+            seq = self._seq + 1
+            self._append(encode_record(seq, ops))
+            with self._lock:
+                self._commit_applied(seq, ops)
+
     def _commit(self, ops: list[EncodedOp]) -> None:
         """Journal the batch as one fsynced line, then apply it in memory."""
         seq = self._seq + 1
         self._append(encode_record(seq, ops))
+        self._commit_applied(seq, ops)
+
+    def _commit_applied(self, seq: int, ops: list[EncodedOp]) -> None:
+        """Make a journaled batch visible; checkpoint when enough have gathered."""
         self._seq = seq
         self._apply(ops)
         self._pending += 1

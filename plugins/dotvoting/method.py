@@ -128,6 +128,18 @@ class DotVotingMethod(Method):
             state["removed"].append(participant_id)
         return state
 
+    def view_scope(self, old: dict, new: dict, action: str) -> str:
+        """``"actor"`` when only the acting participant's phone can look different.
+
+        With hidden totals, placing dots changes the voter's own view and the
+        aggregate views (facilitator, projector), never another phone's.
+        """
+        from .views import results_visible
+
+        if action == "set_dots" and old["phase"] == new["phase"] and not results_visible(new):
+            return "actor"
+        return "everyone"
+
     # -- views and minutes -------------------------------------------------
     def view(self, state: dict, role: str, actor: Actor | None, ctx: MethodContext) -> dict:
         """Participants see their own dots; facilitator and projector only totals."""
