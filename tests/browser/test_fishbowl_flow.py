@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser_steps import expect_connected, join, non_local
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -53,36 +53,15 @@ QUESTION = "How do newcomers find a sports club that welcomes them?"
 STATEMENT = "Mentoring works best when the first contact is personal."
 TALK = 1.2  # seconds each person stays seated at least (durations round to whole seconds)
 DURATION = re.compile(r"^(\d+):([0-5]\d)$")
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 # -- helpers --------------------------------------------------------------------
 
 
-def non_local(urls: list[str]) -> list[str]:
-    """The URLs whose host is not 127.0.0.1/localhost (``data:``/``blob:`` are local)."""
-    return [
-        url for url in urls
-        if urlsplit(url).scheme not in ("data", "blob", "about")
-        and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
 
 
-def expect_connected(page: Page) -> None:
-    """The page's live connection is up."""
-    expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
 
 
-def join(page: Page, join_url: str, name: str, organisation: str, org_type: str) -> None:
-    """Join on a phone through the form and wait for the live lobby."""
-    page.goto(join_url)
-    form = page.locator("#join-form")
-    form.get_by_label("Your name").fill(name)
-    form.get_by_label("Organisation (optional)").fill(organisation)
-    form.get_by_label("Type of organisation").select_option(org_type)
-    form.get_by_role("button", name="Join").click()
-    expect_connected(page)
-    expect(page.locator("#live h1")).to_have_text(f"Welcome, {name}!")
 
 
 def add_fishbowl(dashboard: Page) -> None:

@@ -11,47 +11,25 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser_steps import expect_connected, join, non_local
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 DEMO_TITLE = "Demo: Runder Tisch Integration"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 NARROWEST_PHONE = {"viewport": {"width": 320, "height": 640}}
 
 
 # -- helpers --------------------------------------------------------------------
 
 
-def non_local(urls: list[str]) -> list[str]:
-    """The URLs whose host is not 127.0.0.1/localhost (``data:`` and ``blob:`` are local)."""
-    return [
-        url for url in urls
-        if urlsplit(url).scheme not in ("data", "blob", "about")
-        and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
 
 
-def expect_connected(page: Page) -> None:
-    """The page's live connection is up (``#conn[data-state=connected]``)."""
-    expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
 
 
-def join(page: Page, join_url: str, name: str, organisation: str, org_type: str) -> None:
-    """Fill in the join form on a phone and wait for the live lobby."""
-    page.goto(join_url)
-    form = page.locator("#join-form")
-    expect(form).to_be_visible()
-    form.get_by_label("Your name").fill(name)
-    form.get_by_label("Organisation (optional)").fill(organisation)
-    form.get_by_label("Type of organisation").select_option(org_type)
-    form.get_by_role("button", name="Join").click()
-    expect_connected(page)
-    expect(page.locator("#live h1")).to_have_text(f"Welcome, {name}!")
 
 
 def open_dashboard(page: Page, facilitator_url: str) -> None:
