@@ -27,18 +27,14 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers.server import Server
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -84,95 +80,26 @@ class LiveServer:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _drain(stream, lines: list[str], ready: threading.Event) -> None:
-    """Collect the server's output lines (so its pipe never fills up)."""
-    for line in stream:
-        lines.append(line.rstrip("\n"))
-        ready.set()
-    ready.set()
-
-
-def _link(lines: list[str], prefix: str) -> str | None:
-    for line in lines:
-        if line.startswith(prefix):
-            return line[len(prefix):].strip()
-    return None
-
-
-def _wait_for_port(port: int, deadline: float) -> bool:
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    """Stop the server by its pid: SIGTERM, then SIGKILL after 5 seconds."""
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """``facilitator serve --demo`` on 127.0.0.1, stopped at the end of the test."""
-    port = free_port()
-    data_dir = tmp_path / "data"
-    stderr_path = tmp_path / "server-stderr.log"
-    command = [
-        sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
-        "--port", str(port), "--data-dir", str(data_dir), "--demo",
-    ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with open(stderr_path, "w") as stderr:
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
-            stdin=subprocess.DEVNULL, cwd=tmp_path,
-        )
-    lines: list[str] = []
-    ready = threading.Event()
-    threading.Thread(target=_drain, args=(process.stdout, lines, ready), daemon=True).start()
+    """``facilitator serve --demo`` on 127.0.0.1, stopped (by pid) at the end of the test."""
+    running = Server(tmp_path / "data")
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        prefixes = ("Join:", "Facilitator:", "Projector:")
-        while not all(_link(lines, p) for p in prefixes):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    "The server did not print its links (exit code "
-                    f"{process.poll()}).\nstdout:\n" + "\n".join(lines)
-                    + "\nstderr:\n" + stderr_path.read_text()
-                )
-            ready.wait(0.1)
-            ready.clear()
-        if not _wait_for_port(port, deadline + 10):
-            pytest.fail("The server printed its links but never listened:\n"
-                        + stderr_path.read_text())
+        running.start(timeout=SERVER_START_TIMEOUT)
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    try:
         yield LiveServer(
-            process=process,
-            data_dir=data_dir,
-            join_url=_link(lines, "Join:"),
-            facilitator_url=_link(lines, "Facilitator:"),
-            projector_url=_link(lines, "Projector:"),
-            join_code=_link(lines, "Code:") or "",
-            output=lines,
+            process=running.process,
+            data_dir=running.data_dir,
+            join_url=running.links["Join"],
+            facilitator_url=running.links["Facilitator"],
+            projector_url=running.links["Projector"],
+            join_code=running.links.get("Code", ""),
+            output=running.output,
         )
     finally:
-        stop_process(process)
+        running.stop()
 
 
 # -- the browser ----------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Start a real ``facilitator serve`` on 127.0.0.1 for tests, and stop it by its pid."""
+"""Start a real ``facilitator serve`` on 127.0.0.1 for tests, and stop it by its pid.
+
+Used by the integration tests and the browser fixtures. Output is drained in a
+thread (so the server never blocks on a full pipe) and stderr goes to a log
+file that start-up failures quote.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
+
+LINKS = ("Join", "Facilitator", "Projector", "Code")
 
 
 def free_port() -> int:
@@ -19,7 +28,7 @@ def free_port() -> int:
 
 
 class Server:
-    """A ``facilitator serve`` subprocess; ``links`` holds the printed Join/Facilitator/Projector URLs."""
+    """A ``facilitator serve`` subprocess; ``links`` holds the printed Join/Facilitator/Projector/Code."""
 
     def __init__(self, data_dir: Path, port: int | None = None, demo: bool = True) -> None:
         self.data_dir = data_dir
@@ -27,6 +36,19 @@ class Server:
         self.demo = demo
         self.process: subprocess.Popen | None = None
         self.links: dict[str, str] = {}
+        self.output: list[str] = []
+        self.stderr_path = Path(tempfile.mkstemp(prefix="facilitator-stderr-", suffix=".log")[1])
+        self._printed = threading.Event()
+
+    def _drain(self) -> None:
+        for line in self.process.stdout:
+            line = line.rstrip("\n")
+            self.output.append(line)
+            key, _, value = line.partition(":")
+            if key in LINKS and key not in self.links:
+                self.links[key] = value.strip()
+            self._printed.set()
+        self._printed.set()
 
     def start(self, timeout: float = 20.0) -> Server:
         """Start and wait (bounded) until the links are printed and the port answers."""
@@ -34,23 +56,28 @@ class Server:
                 "--port", str(self.port), "--data-dir", str(self.data_dir)]
         if self.demo:
             args.append("--demo")
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        with open(self.stderr_path, "w") as stderr:
+            self.process = subprocess.Popen(
+                args, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
+                encoding="utf-8", errors="replace",
+                env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"},
+            )
+        threading.Thread(target=self._drain, daemon=True).start()
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and len(self.links) < 3:
-            line = self.process.stdout.readline()
-            if not line:
+        while time.monotonic() < deadline and not all(k in self.links for k in LINKS[:3]):
+            if self.process.poll() is not None:
                 break
-            for key in ("Join", "Facilitator", "Projector"):
-                if line.startswith(key + ":"):
-                    self.links[key] = line.split(":", 1)[1].strip()
-        while time.monotonic() < deadline:
+            self._printed.wait(0.1)
+            self._printed.clear()
+        while time.monotonic() < deadline and self.process.poll() is None:
             with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0 and all(k in self.links for k in LINKS[:3]):
                     return self
             time.sleep(0.05)
+        message = (f"the server did not start (exit code {self.process.poll()}):\n"
+                   + "\n".join(self.output) + "\n" + self.stderr_path.read_text())
         self.stop()
-        raise RuntimeError(f"server did not start: {self.links}")
+        raise RuntimeError(message)
 
     @property
     def base(self) -> str:
@@ -64,12 +91,11 @@ class Server:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        """Terminate gracefully (then kill) and wait."""
+        """Terminate by pid (SIGTERM, then SIGKILL after 5 s) and wait."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.kill(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.kill()
-        if self.process and self.process.stdout:
-            self.process.stdout.close()
+        self.stderr_path.unlink(missing_ok=True)
