@@ -14,10 +14,6 @@ from facilitator.methods import ConfigError, Field, Method
 from facilitator.model import MAX_TITLE
 
 
-def _raw(data: Mapping, name: str) -> Any:
-    return data.get(name)
-
-
 def parse_field(f: Field, raw: Any) -> Any:
     """Convert one raw value for ``f``; raise ``ValueError`` with a readable message."""
     label = str(f.label)
@@ -74,7 +70,7 @@ def parse_config(method: Method, data: Mapping) -> tuple[str, dict]:
     :raises ConfigError: mapping field names to readable messages.
     """
     errors: dict[str, str] = {}
-    title = _raw(data, "title")
+    title = data.get("title")
     title = title.strip() if isinstance(title, str) else ""
     if not title:
         title = str(method.name)
@@ -83,7 +79,7 @@ def parse_config(method: Method, data: Mapping) -> tuple[str, dict]:
     config: dict[str, Any] = {}
     for f in method.config_fields():
         try:
-            config[f.name] = parse_field(f, _raw(data, f.name))
+            config[f.name] = parse_field(f, data.get(f.name))
         except ValueError as exc:
             errors[f.name] = str(exc)
     if errors:

@@ -66,9 +66,4 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(UI_LANGUAGES)) or DEFAULT_LANGUAGE
 
 
-def normalise_language(language: str | None) -> str:
-    """Return ``language`` if the UI speaks it, else the default (German)."""
-    return language if language in UI_LANGUAGES else DEFAULT_LANGUAGE
-
-
-__all__ = ["UI_LANGUAGES", "_", "force_locale", "lazy_gettext", "ngettext", "normalise_language"]
+__all__ = ["UI_LANGUAGES", "_", "force_locale", "lazy_gettext", "ngettext"]

@@ -149,6 +149,14 @@ def delete_workshop(workshop_id: str):
     return redirect(url_for("facilitator.home"))
 
 
+def session_form_page(workshop: dict, method, values, errors: dict, title: str, session: dict | None):
+    """The config form of a session (new or edited), 400 when it has errors."""
+    return render_template(
+        "facilitator/session_form.html", workshop=workshop, method=method, values=values,
+        errors=errors, title=title, session=session,
+    ), (400 if errors else 200)
+
+
 @bp.route("/w/<workshop_id>/sessions/new/<slug>", methods=["GET", "POST"])
 @facilitator_required
 def new_session(workshop_id: str, slug: str):
@@ -164,10 +172,7 @@ def new_session(workshop_id: str, slug: str):
         except ConfigError as exc:
             errors = exc.errors
             values = request.form
-    return render_template(
-        "facilitator/session_form.html", workshop=workshop, method=method, values=values,
-        errors=errors, title=values.get("title", ""), session=None,
-    ), (400 if errors else 200)
+    return session_form_page(workshop, method, values, errors, values.get("title", ""), None)
 
 
 @bp.route("/w/<workshop_id>/sessions/<session_id>/edit", methods=["GET", "POST"])
@@ -192,10 +197,7 @@ def edit_session(workshop_id: str, session_id: str):
         except ActionError as exc:
             errors = {"": exc.message}
         values, title = request.form, request.form.get("title", "")
-    return render_template(
-        "facilitator/session_form.html", workshop=workshop, method=method, values=values,
-        errors=errors, title=title, session=sess,
-    ), (400 if errors else 200)
+    return session_form_page(workshop, method, values, errors, title, sess)
 
 
 @bp.get("/w/<workshop_id>/minutes")

@@ -118,9 +118,3 @@ def build_view(
 def render_view(core, payload: dict, context: dict) -> dict:
     """Add the rendered HTML fragment and the server clock to a payload."""
     return {**payload, "html": render_template(f"live/{context['role']}.html", **context), "now": core.clock()}
-
-
-def live_payload(core, workshop: dict, role: str, participant: dict | None = None, ctx=None) -> dict:
-    """The complete ``view`` payload for one role (and one participant)."""
-    payload, context = build_view(core, workshop, role, participant, ctx)
-    return render_view(core, payload, context)

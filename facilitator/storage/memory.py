@@ -21,7 +21,7 @@ class MemoryStore(Store):
 
     Documents are held as JSON text, so every read decodes a fresh copy and no
     caller can reach into the store's state. Subclasses make writes durable by
-    overriding :meth:`_commit`.
+    overriding its write methods.
     """
 
     def __init__(self) -> None:

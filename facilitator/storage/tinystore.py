@@ -161,12 +161,6 @@ class TinyJournalStore(MemoryStore):
             with self._lock:
                 self._commit_applied(seq, ops)
 
-    def _commit(self, ops: list[EncodedOp]) -> None:
-        """Journal the batch as one fsynced line, then apply it in memory."""
-        seq = self._seq + 1
-        self._append(encode_record(seq, ops))
-        self._commit_applied(seq, ops)
-
     def _commit_applied(self, seq: int, ops: list[EncodedOp]) -> None:
         """Make a journaled batch visible; checkpoint when enough have gathered."""
         self._seq = seq

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from facilitator.i18n import _, lazy_gettext
-from facilitator.ledger import clean_agreement
 from facilitator.methods import ActionError, Actor, Field, Method, MethodContext
 
 from . import rules
@@ -243,11 +242,9 @@ class DotVotingMethod(Method):
     def _do_assign(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
         self._phase(state, REVEALED, _("Reveal the result before assigning owners."))
         option = self._option(state, payload.get("option"))
-        # The ledger's own rules (lengths, dates, someone responsible) apply unchanged.
-        agreement = clean_agreement(
-            {"what": option["text"], **{key: payload.get(key) for key in AGREEMENT_FIELDS}}
-        )
-        agreement_id = ctx.record_agreement(**agreement)
+        # record_agreement applies the ledger's own rules (lengths, dates, someone responsible).
+        owners = {key: payload.get(key) or "" for key in AGREEMENT_FIELDS}
+        agreement_id = ctx.record_agreement(what=option["text"], **owners)
         state["assigned"].setdefault(option["id"], []).append(agreement_id)
         state["phase"] = "assign"
         ctx.reply({"agreement": agreement_id})
