@@ -15,20 +15,26 @@ Files in the data folder:
 ``journal.jsonl``
     One fsynced line per write (see :mod:`facilitator.storage.journal`).
 ``facilitator.lock``
-    Held with ``flock`` while a store is open, so two servers cannot share a folder.
+    Held with :class:`filelock.FileLock` while a store is open, so two servers
+    cannot share a folder (``flock`` on Linux and macOS, ``msvcrt.locking`` on
+    Windows). Never read: Windows refuses reads of a locked file.
+``facilitator.pid``
+    The process id of the server holding the lock, written after taking it and
+    removed before releasing it; only read to name the holder in the error.
 
-POSIX only (``fcntl``).
+Runs on Linux, macOS and Windows: the directory is fsynced only on POSIX, and
+files are opened in binary mode (``os.O_BINARY``) where that flag exists.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import threading
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import JSONStorage
@@ -50,6 +56,7 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_NAME = "facilitator.json"
 JOURNAL_NAME = "journal.jsonl"
 LOCK_NAME = "facilitator.lock"
+PID_NAME = "facilitator.pid"
 SNAPSHOT_FORMAT = 1
 
 
@@ -86,13 +93,13 @@ class TinyJournalStore(MemoryStore):
 
         self._journal_fd = -1
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._lock_fd = _lock_folder(self.data_dir)
+        self._folder_lock = _lock_folder(self.data_dir)
         try:
             self.snapshot_path.with_name(SNAPSHOT_NAME + ".tmp").unlink(missing_ok=True)
             self._seq = self._load_snapshot()
             self._journal_size = self._replay_journal()
             self._journal_fd = os.open(
-                self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
+                self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _binary(), 0o644
             )
             # Drop a torn tail so the next line does not glue onto it.
             os.ftruncate(self._journal_fd, self._journal_size)
@@ -103,7 +110,7 @@ class TinyJournalStore(MemoryStore):
         except BaseException:
             if self._journal_fd >= 0:
                 os.close(self._journal_fd)
-            _unlock_folder(self._lock_fd)
+            _unlock_folder(self._folder_lock)
             raise
 
     # -- public ---------------------------------------------------------
@@ -129,7 +136,7 @@ class TinyJournalStore(MemoryStore):
             finally:
                 self._closed = True
                 os.close(self._journal_fd)
-                _unlock_folder(self._lock_fd)
+                _unlock_folder(self._folder_lock)
 
     # -- write path -----------------------------------------------------
 
@@ -268,35 +275,59 @@ class TinyJournalStore(MemoryStore):
         return scan.valid_end
 
 
-def _lock_folder(data_dir: Path) -> int:
-    """Take the folder's exclusive lock, or raise StoreLockedError naming the folder."""
-    path = data_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+def _lock_folder(data_dir: Path) -> FileLock:
+    """Take the folder's exclusive lock, or raise StoreLockedError naming the folder.
+
+    A new FileLock per store (not a per-path singleton) and not thread-local: a
+    second store on the same folder is refused even inside this process, and
+    :meth:`TinyJournalStore.close` may run on another thread than the open.
+    """
+    lock = FileLock(data_dir / LOCK_NAME, thread_local=False, is_singleton=False)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.read(fd, 32).decode(errors="replace").strip()
-        os.close(fd)
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _read_holder(data_dir / PID_NAME)
         raise StoreLockedError(
             f"the data folder {data_dir} is already in use by another Facilitator "
             f"server{f' (pid {holder})' if holder else ''}; stop it or choose another "
             "data folder"
         ) from None
-    except OSError:
-        os.close(fd)
+    try:
+        (data_dir / PID_NAME).write_text(f"{os.getpid()}\n", encoding="ascii")
+    except BaseException:
+        lock.release()
         raise
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
-    return fd
+    return lock
 
 
-def _unlock_folder(fd: int) -> None:
-    fcntl.flock(fd, fcntl.LOCK_UN)
-    os.close(fd)
+def _read_holder(pid_path: Path) -> str:
+    """The pid the holder wrote, or "" if it cannot be told (not written yet, gone)."""
+    try:
+        holder = pid_path.read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return ""
+    return holder if holder.isdigit() else ""
+
+
+def _unlock_folder(lock: FileLock) -> None:
+    """Remove the pid file, then release the folder lock (also if the removal fails)."""
+    pid_path = Path(lock.lock_file).with_name(PID_NAME)
+    try:
+        pid_path.unlink(missing_ok=True)  # before the release: never the next holder's pid
+    except OSError:
+        logger.warning("could not remove %s", pid_path)
+    finally:
+        lock.release()
+
+
+def _binary() -> int:
+    """``os.O_BINARY`` on Windows (else os.write turns \\n into \\r\\n), 0 elsewhere."""
+    return getattr(os, "O_BINARY", 0)
 
 
 def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    # Write access: Windows' FlushFileBuffers refuses a read-only handle.
+    fd = os.open(path, os.O_RDWR | _binary())
     try:
         os.fsync(fd)
     finally:
@@ -304,4 +335,11 @@ def _fsync_path(path: Path) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
-    _fsync_path(path)
+    """Make renames and new names in ``path`` durable (POSIX only)."""
+    if os.name != "posix":
+        return  # Windows: NTFS journals the metadata of os.replace, nothing to fsync
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
