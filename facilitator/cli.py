@@ -1,11 +1,14 @@
-"""The ``facilitator`` command: ``serve`` and ``plugins``."""
+"""The ``facilitator`` command: ``serve`` and ``plugins``.
+
+Keep the imports at module level light (no Flask, no app, nothing that starts
+threads or creates locks): :func:`main` monkey-patches for gevent after this
+module is imported, and that must happen before anything creates locks or threads.
+"""
 
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import webbrowser
 from pathlib import Path
 
 import click
@@ -35,6 +38,7 @@ def cli() -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the facilitator page in the browser.")
 def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser: bool) -> None:
     """Start the server and print the join, facilitator and projector links."""
+    from facilitator import server
     from facilitator.app import create_app
     from facilitator.demo import current_workshop
     from facilitator.net import public_host
@@ -43,33 +47,36 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser:
     data_dir = data_dir or default_data_dir()
     base = f"http://{public_host(host)}:{port}"
     try:
-        app = create_app({"DATA_DIR": data_dir, "PUBLIC_URL": base})
+        app = create_app({"DATA_DIR": data_dir, "PUBLIC_URL": base, "ASYNC_MODE": "gevent"})
     except RuntimeError as exc:  # e.g. the data folder is in use by another server
         raise click.ClickException(str(exc)) from None
     core = app.extensions["facilitator"]
-    with app.app_context():
-        workshop = current_workshop(core, demo=demo)
-    join_url = f"{base}/j/{workshop['join_code']}"
-    facilitator_url = f"{base}/f/{app.config['FACILITATOR_TOKEN']}"
-    projector_url = f"{base}/p/{workshop['id']}?key={workshop['projector_key']}"
-    click.echo(f"Facilitator {__version__}: {workshop['title']}  (data: {data_dir})")
-    click.echo(qr_terminal(join_url))
-    click.echo(f"Join: {join_url}")
-    click.echo(f"Code: {workshop['join_code']}")
-    click.echo(f"Facilitator: {facilitator_url}")
-    click.echo(f"Projector: {projector_url}")
-    click.echo("Press Ctrl+C to stop.", err=True)
-    sys.stdout.flush()
-
-    def stop(*_args: object) -> None:
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    if open_browser:
-        webbrowser.open(facilitator_url)
-    socketio = app.extensions["socketio"]
     try:
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+        with app.app_context():
+            workshop = current_workshop(core, demo=demo)
+        join_url = f"{base}/j/{workshop['join_code']}"
+        facilitator_url = f"{base}/f/{app.config['FACILITATOR_TOKEN']}"
+        projector_url = f"{base}/p/{workshop['id']}?key={workshop['projector_key']}"
+
+        def announce() -> None:
+            """Print the links: called once the port accepts connections."""
+            click.echo(f"Facilitator {__version__}: {workshop['title']}  (data: {data_dir})")
+            click.echo(qr_terminal(join_url))
+            click.echo(f"Join: {join_url}")
+            click.echo(f"Code: {workshop['join_code']}")
+            click.echo(f"Facilitator: {facilitator_url}")
+            click.echo(f"Projector: {projector_url}")
+            click.echo("Press Ctrl+C to stop.", err=True)
+            sys.stdout.flush()
+            if open_browser:
+                import webbrowser
+
+                webbrowser.open(facilitator_url)
+
+        try:
+            server.run(app, host, port, on_listening=announce)
+        except server.ListenError as exc:
+            raise click.ClickException(str(exc)) from None
     finally:
         core.store.close()
 
@@ -93,8 +100,26 @@ def plugins(as_json: bool) -> None:
             click.echo(f"    {slug}: {methods[slug].name}")
 
 
+def _command(args: list[str]) -> str | None:
+    """The subcommand in ``args`` (the group's own options take no values)."""
+    return next((arg for arg in args if not arg.startswith("-")), None)
+
+
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script and of ``python -m facilitator``."""
+    if _command(sys.argv[1:]) == "serve":
+        # `serve` runs on gevent: the core's threading locks, the broadcaster's
+        # background tasks and every socket must become cooperative. Patching
+        # has to come before Flask, Werkzeug, Socket.IO or the core are
+        # imported and create locks, so it happens here, before click even
+        # parses the command line: this module (and the `facilitator` package
+        # it lives in) imports nothing that starts threads or creates locks or
+        # sockets at import time, see tests/test_serve.py. Not in `serve`
+        # itself: tests invoke `cli` in-process with a stubbed server, and
+        # patching pytest's process would break it. Other commands stay unpatched.
+        from gevent import monkey
+
+        monkey.patch_all()
     cli(prog_name="facilitator")
 
 

@@ -5,17 +5,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_socketio import SocketIO
 
 from facilitator import __version__
-from facilitator.cli import cli
+from facilitator.cli import _command, cli
 
 
 @pytest.fixture
 def no_server(monkeypatch):
-    """Record ``socketio.run`` calls instead of serving."""
+    """Record ``facilitator.server.run`` calls instead of serving (the links are still printed)."""
     calls = []
-    monkeypatch.setattr(SocketIO, "run", lambda self, app, **kw: calls.append(kw))
+
+    def run(app, host, port, on_listening):
+        calls.append({"host": host, "port": port, "async_mode": app.extensions["socketio"].async_mode})
+        on_listening()
+
+    monkeypatch.setattr("facilitator.server.run", run)
     return calls
 
 
@@ -47,7 +51,7 @@ def test_serve_prints_links_with_lan_address(runner, tmp_path, monkeypatch, no_s
     assert re.fullmatch(r"http://192\.168\.178\.23:5123/f/[\w-]{30,}", lines["Facilitator"])
     assert re.fullmatch(r"http://192\.168\.178\.23:5123/p/\w+\?key=[\w-]{30,}", lines["Projector"])
     assert "█" in result.output or "▀" in result.output  # the QR code drawn in the terminal
-    assert no_server == [{"host": "0.0.0.0", "port": 5123, "allow_unsafe_werkzeug": True, "log_output": False}]
+    assert no_server == [{"host": "0.0.0.0", "port": 5123, "async_mode": "gevent"}]
     # the demo holds one session of every installed method, and is reused on the next start
     again = runner.invoke(cli, ["serve", "--port", "5123", "--data-dir", str(tmp_path), "--demo"])
     assert lines["Join"] in again.output
@@ -55,8 +59,8 @@ def test_serve_prints_links_with_lan_address(runner, tmp_path, monkeypatch, no_s
 
     app = create_app({"DATA_DIR": tmp_path})
     core = app.extensions["facilitator"]
-    [demo] = core.workshops()
-    assert sorted(s["method"] for s in core.sessions(demo["id"])) == sorted(core.methods)
+    [demo] = core.workshops.all()
+    assert sorted(s["method"] for s in core.workshops.sessions(demo["id"])) == sorted(core.methods)
     core.store.close()
 
 
@@ -76,3 +80,10 @@ def test_serve_refuses_a_data_folder_in_use(runner, tmp_path, no_server):
         assert result.exit_code != 0 and str(tmp_path) in result.output
     finally:
         store.close()
+
+
+def test_main_knows_when_it_serves():
+    """``main`` monkey-patches for gevent only for ``serve``."""
+    assert _command(["serve", "--demo"]) == "serve"
+    assert _command(["--version"]) is None
+    assert _command(["plugins", "--json"]) == "plugins"

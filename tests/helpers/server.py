@@ -8,7 +8,6 @@ file that start-up failures quote.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -30,8 +29,10 @@ def free_port() -> int:
 class Server:
     """A ``facilitator serve`` subprocess; ``links`` holds the printed Join/Facilitator/Projector/Code."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, demo: bool = True) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, demo: bool = True,
+                 env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.env = env or {}
         self.port = port or free_port()
         self.demo = demo
         self.process: subprocess.Popen | None = None
@@ -51,7 +52,11 @@ class Server:
         self._printed.set()
 
     def start(self, timeout: float = 20.0) -> Server:
-        """Start and wait (bounded) until the links are printed and the port answers."""
+        """Start and wait (bounded) until the links are printed; then the port answers.
+
+        The server binds its port before it prints anything, so once the links
+        are there a single connection check suffices (tests/test_serve.py tests it).
+        """
         args = [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
                 "--port", str(self.port), "--data-dir", str(self.data_dir)]
         if self.demo:
@@ -60,20 +65,21 @@ class Server:
             self.process = subprocess.Popen(
                 args, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
                 encoding="utf-8", errors="replace",
-                env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"},
+                env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8", **self.env},
             )
         threading.Thread(target=self._drain, daemon=True).start()
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not all(k in self.links for k in LINKS[:3]):
-            if self.process.poll() is not None:
+        while not all(k in self.links for k in LINKS) and self.process.poll() is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 break
-            self._printed.wait(0.1)
+            self._printed.wait(min(remaining, 0.1))
             self._printed.clear()
-        while time.monotonic() < deadline and self.process.poll() is None:
+        if all(k in self.links for k in LINKS) and self.process.poll() is None:
             with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0 and all(k in self.links for k in LINKS[:3]):
+                probe.settimeout(5)
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                     return self
-            time.sleep(0.05)
         message = (f"the server did not start (exit code {self.process.poll()}):\n"
                    + "\n".join(self.output) + "\n" + self.stderr_path.read_text())
         self.stop()
@@ -85,15 +91,15 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def kill(self) -> None:
-        """Kill -9, as a crash or a pulled plug would."""
+        """Kill -9 (TerminateProcess on Windows), as a crash or a pulled plug would."""
         if self.process and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.kill()
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
         """Terminate by pid (SIGTERM, then SIGKILL after 5 s) and wait."""
         if self.process and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
+            self.process.terminate()
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
