@@ -14,9 +14,15 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from facilitator import __version__
 from facilitator.core import Core
 from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, ngettext, select_locale
-from facilitator.minutes import format_date
-from facilitator.model import new_secret
-from facilitator.plugins import collect_methods, make_plugin_manager
+from facilitator.ids import new_secret
+from facilitator.mdtext import format_date
+from facilitator.plugins import (
+    collect_asset_urls,
+    collect_methods,
+    collect_routes,
+    make_plugin_manager,
+)
+from facilitator.presence import Presence
 from facilitator.storage import open_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -38,6 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LIVE_SYNC=False,
         PUBLIC_URL=None,
         LIVE_INTERVAL=0.1,
+        # "threading" for tests and embedding; `facilitator serve` runs on gevent.
+        ASYNC_MODE="threading",
         BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -50,13 +58,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     methods = collect_methods(pm)
     data_dir = app.config["DATA_DIR"]
     store = open_store(Path(data_dir) if data_dir else None)
-    core = Core(store, methods, clock=app.config["CLOCK"])
+    # Who is online belongs to the transport (it writes); the core and methods only read.
+    presence = Presence()
+    core = Core(store, methods, clock=app.config["CLOCK"], presence=presence)
     app.extensions["facilitator"] = core
+    app.extensions["facilitator.presence"] = presence
     app.extensions["facilitator.pm"] = pm
     app.config.setdefault("SECRET_KEY", None)
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = core.setting("flask_secret_key", new_secret)
-    app.config["FACILITATOR_TOKEN"] = core.setting("facilitator_token", new_secret)
+        app.config["SECRET_KEY"] = core.settings.get("flask_secret_key", new_secret)
+    app.config["FACILITATOR_TOKEN"] = core.settings.get("facilitator_token", new_secret)
 
     # Methods may ship their own catalogues (``<root>/translations``) beside the core's.
     translation_dirs = [str(PACKAGE_DIR / "translations")] + [
@@ -73,6 +84,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         _=_, ngettext=ngettext, version=__version__, current_locale=lambda: str(get_locale() or DEFAULT_LANGUAGE), UI_LANGUAGES=UI_LANGUAGES, methods=methods
     )
+    app.jinja_env.globals.update(
+        extra_css_urls=collect_asset_urls(pm, "facilitator_extra_css_urls"),
+        extra_js_urls=collect_asset_urls(pm, "facilitator_extra_js_urls"),
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["date"] = format_date
 
@@ -87,10 +102,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return render_template("error.html", message=_("You may not do this.")), 403
 
 
-    from facilitator import pages_facilitator, pages_public, realtime
+    from facilitator import pages_facilitator, pages_plugins, pages_public, realtime
 
     pages_public.init_app(app)
     pages_facilitator.init_app(app)
+    pages_plugins.mount(app, collect_routes(pm))
     realtime.init_app(app)
 
     pm.hook.facilitator_startup(app=app)

@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
+from facilitator.errors import ActionError
 from facilitator.i18n import force_locale
-from facilitator.methods import ActionError
+from facilitator.people import is_present
 from facilitator.render import build_view, render_view
+from facilitator.storage import StoreClosedError
 
 log = logging.getLogger(__name__)
 FACILITATOR_INTERVAL = 0.5  # seconds between dashboard updates under load
+TIMER_CHECK = 2.0  # seconds between looks at the timers when none is due sooner
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Broadcaster:
         self.app = app
         self.socketio = socketio
         self.core = app.extensions["facilitator"]
+        self.presence = app.extensions["facilitator.presence"]
         self.connections: dict[str, Connection] = {}
         self.lock = threading.Lock()
         self._dirty: dict[str, set[str] | None] = {}
@@ -59,7 +63,8 @@ class Broadcaster:
         self._facilitator_due: dict[str, float] = {}
         self._pending_later: set[str] = set()
         self._task = None
-        self.core.on_change(self.mark)
+        self._logged_failures: set[tuple] = set()
+        self.core.events.subscribe(self.mark)
 
     # -- connections --------------------------------------------------------
     def add(self, conn: Connection) -> None:
@@ -67,8 +72,7 @@ class Broadcaster:
         with self.lock:
             self.connections[conn.sid] = conn
             if conn.participant_id:
-                counts = self.core.connections
-                counts[conn.participant_id] = counts.get(conn.participant_id, 0) + 1
+                self.presence.connected(conn.participant_id)
         self.mark(conn.workshop_id)
 
     def remove(self, sid: str) -> Connection | None:
@@ -76,8 +80,7 @@ class Broadcaster:
         with self.lock:
             conn = self.connections.pop(sid, None)
             if conn and conn.participant_id:
-                counts = self.core.connections
-                counts[conn.participant_id] = max(0, counts.get(conn.participant_id, 1) - 1)
+                self.presence.disconnected(conn.participant_id)
         if conn:
             self.mark(conn.workshop_id)
         return conn
@@ -102,8 +105,7 @@ class Broadcaster:
                 self._dirty[workshop_id] = None
             else:
                 self._dirty.setdefault(workshop_id, set()).update(participants)
-            if self._task is None:
-                self._task = self.socketio.start_background_task(self._run)
+        self.start()
         self._wake.set()
 
     def _later(self, workshop_id: str, due: float) -> None:
@@ -121,19 +123,43 @@ class Broadcaster:
 
         self.socketio.start_background_task(run)
 
+    def start(self) -> None:
+        """Start the background loop (flushes and timers) if it is not running yet."""
+        with self.lock:
+            if self._task is None:
+                self._task = self.socketio.start_background_task(self._run)
+
+    def _timer_wait(self) -> float:
+        """Seconds until the next timer is due, between 0.05 and TIMER_CHECK."""
+        due = self.core.engine.next_due()
+        if due is None:
+            return TIMER_CHECK
+        return min(TIMER_CHECK, max(0.05, due - self.core.clock()))
+
     def _run(self) -> None:
         interval = self.app.config["LIVE_INTERVAL"]
         while True:
-            self._wake.wait()
-            self.socketio.sleep(interval)
-            self._wake.clear()
-            with self.lock:
-                dirty, self._dirty = self._dirty, {}
-            for workshop_id, phones in dirty.items():
-                try:
-                    self.flush(workshop_id, phones=phones)
-                except Exception:  # a broken view must not stop all updates
-                    log.exception("Could not send views of workshop %s", workshop_id)
+            try:
+                wait = self._timer_wait()
+            except StoreClosedError:
+                return  # the server is shutting down
+            woken = self._wake.wait(timeout=wait)
+            if woken:
+                self.socketio.sleep(interval)
+                self._wake.clear()
+                with self.lock:
+                    dirty, self._dirty = self._dirty, {}
+                for workshop_id, phones in dirty.items():
+                    try:
+                        self.flush(workshop_id, phones=phones)
+                    except Exception:  # a broken workshop must not stop all updates
+                        log.exception("Could not send views of workshop %s", workshop_id)
+            try:
+                self.core.engine.fire_due()
+            except StoreClosedError:
+                return
+            except Exception:
+                log.exception("Firing timers failed")
 
     def flush(self, workshop_id: str, only_sid: str | None = None,
               phones: set[str] | None = None) -> None:
@@ -167,37 +193,66 @@ class Broadcaster:
         base_url = self.app.config.get("PUBLIC_URL") or "http://localhost/"
         with self.app.test_request_context("/", base_url=base_url):
             try:
-                workshop = self.core.workshop(workshop_id)
+                workshop = self.core.workshops.get(workshop_id)
             except ActionError:
                 for conn in conns:
                     self.socketio.emit("removed", {"reason": "workshop_deleted"}, to=conn.sid)
                 return
-            session = self.core.active_session(workshop)
-            ctx = self.core.context(workshop, session) if session else None
-            views: dict[tuple, tuple[dict, dict, str]] = {}
-            rendered: dict[str, dict] = {}
+            session = self.core.workshops.active_session(workshop)
             # One read for everybody: a read per phone waits behind every commit's fsync.
-            people = {p["id"]: p for p in self.core.participants(workshop_id, include_removed=True)}
+            roster = self.core.people.of_workshop(workshop_id, include_absent=True)
+            people = {p["id"]: p for p in roster}
+            ctx = self.core.engine.context(workshop, session, roster) if session else None
+            views: dict[tuple, tuple[dict, dict, str] | None] = {}
+            rendered: dict[str, dict | None] = {}
             for conn in conns:
                 participant = None
                 if conn.participant_id:
                     participant = people.get(conn.participant_id)
-                    if participant is None or participant["removed"]:
+                    if participant is None or not is_present(participant):
                         continue
                 key = (conn.role, conn.participant_id, conn.language)
                 if key not in views:
-                    with force_locale(conn.language):
-                        payload, context = build_view(
-                            self.core, workshop, conn.role, participant, ctx, session
-                        )
-                    # What the HTML depends on beyond the payload: language and own name.
-                    extra = [conn.language, participant and participant.get("name")]
-                    views[key] = (payload, context, digest({**payload, "extra": extra}))
+                    views[key] = self._build(workshop, session, ctx, conn, participant)
+                if views[key] is None:
+                    continue  # this view failed (logged once); everyone else stays live
                 payload, context, fingerprint = views[key]
                 if fingerprint == conn.last_digest:
                     continue  # the client has this view already: no rendering, no message
                 if fingerprint not in rendered:
-                    with force_locale(conn.language):
-                        rendered[fingerprint] = render_view(self.core, payload, context)
+                    rendered[fingerprint] = self._render(session, conn, payload, context)
+                if rendered[fingerprint] is None:
+                    continue
                 conn.last_digest = fingerprint
                 self.socketio.emit("view", rendered[fingerprint], to=conn.sid)
+
+    def _build(self, workshop: dict, session: dict | None, ctx, conn: Connection,
+               participant: dict | None) -> tuple[dict, dict, str] | None:
+        """One role's payload, template context and fingerprint, or ``None`` if the method failed."""
+        try:
+            with force_locale(conn.language):
+                payload, context = build_view(self.core, workshop, conn.role, participant, ctx, session)
+        except Exception:  # noqa: BLE001 (logged once by _failed)
+            self._failed(session, conn, "view")
+            return None
+        # What the HTML depends on beyond the payload: language and own name.
+        extra = [conn.language, participant and participant.get("name")]
+        return payload, context, digest({**payload, "extra": extra})
+
+    def _render(self, session: dict | None, conn: Connection, payload: dict, context: dict) -> dict | None:
+        """The rendered ``view`` message, or ``None`` if the template failed."""
+        try:
+            with force_locale(conn.language):
+                return render_view(self.core, payload, context)
+        except Exception:  # noqa: BLE001 (logged once by _failed)
+            self._failed(session, conn, "template")
+            return None
+
+    def _failed(self, session: dict | None, conn: Connection, what: str) -> None:
+        """Log a failing view once per session, role and kind of failure."""
+        key = (session["id"] if session else None, conn.role, what)
+        if key in self._logged_failures:
+            return
+        self._logged_failures.add(key)
+        log.exception("The %s of session %s for the %s failed; other connections stay live",
+                      what, key[0], conn.role)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from facilitator.forms import form_values
+from facilitator.fields import form_values
 from facilitator.i18n import _, force_locale
+from facilitator.mdtext import format_date
 from facilitator.methods import ConfigError
-from facilitator.minutes import format_date
 
 DEMO_TITLE = "Demo: Runder Tisch Integration"
 
@@ -16,7 +16,7 @@ DEMO_TITLE = "Demo: Runder Tisch Integration"
 def create_demo(core) -> dict:
     """A demo workshop with one session of every installed method."""
     with force_locale("de"):
-        workshop = core.create_workshop(
+        workshop = core.workshops.create(
             {
                 "title": DEMO_TITLE,
                 "date": dt.date.today().isoformat(),
@@ -30,7 +30,7 @@ def create_demo(core) -> dict:
             data = form_values(method, None)
             data.update(method.demo_config())
             try:
-                core.add_session(workshop["id"], slug, data)
+                core.workshops.add_session(workshop["id"], slug, data)
             except ConfigError as exc:  # a plugin without a usable demo is left out
                 print(f"Demo: skipped method {slug}: {exc}", file=sys.stderr)
     return workshop
@@ -42,7 +42,7 @@ def current_workshop(core, demo: bool = False) -> dict:
     On a first start without workshops an empty one is created, so the join
     and projector links always point somewhere; the facilitator renames it.
     """
-    workshops = core.workshops()
+    workshops = core.workshops.all()
     if demo:
         for workshop in workshops:
             if workshop["title"] == DEMO_TITLE:
@@ -53,4 +53,4 @@ def current_workshop(core, demo: bool = False) -> dict:
     today = dt.date.today().isoformat()
     with force_locale("de"):
         title = _("Workshop of %(date)s", date=format_date(today))
-    return core.create_workshop({"title": title, "date": today, "language": "de"})
+    return core.workshops.create({"title": title, "date": today, "language": "de"})

@@ -42,6 +42,48 @@ def facilitator_startup(app: Any) -> None:
 
 
 # ---------------------------------------------------------------------------
+# Pages and assets
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def facilitator_register_routes() -> list[Any] | None:
+    """Return pages this plugin adds, e.g. a printable handout or a CSV template.
+
+    Called once by ``create_app``; every result of every plugin is mounted.
+    The core checks the visitor's role before the view runs (see
+    :class:`facilitator.Route`), so a view never sees a request it may not answer.
+
+    :return: a list of :class:`facilitator.Route`, or ``None``. Paths start with
+        ``/plugins/<name>/``; two plugins claiming the same path stop the start.
+    """
+
+
+@hookspec
+def facilitator_extra_css_urls() -> list[str] | None:
+    """Return stylesheets to add to every page, after the core's.
+
+    Called once by ``create_app``. Each URL is a path on this server (starting
+    with ``/``, e.g. ``/plugins/<slug>/static/extra.css``): pages work offline and
+    send ``Content-Security-Policy: default-src 'self'``, so other hosts are refused.
+
+    :return: a list of URL paths, or ``None``.
+    """
+
+
+@hookspec
+def facilitator_extra_js_urls() -> list[str] | None:
+    """Return scripts to add to every page, after the core's page script.
+
+    Called once by ``create_app``. Same rules as
+    :func:`facilitator_extra_css_urls`: paths on this server only. A script
+    finds the live client as ``window.facilitator`` (see docs/plugins.md).
+
+    :return: a list of URL paths, or ``None``.
+    """
+
+
+# ---------------------------------------------------------------------------
 # Minutes
 # ---------------------------------------------------------------------------
 

@@ -1,41 +1,98 @@
 """The translation layer: every user-facing string goes through these functions.
 
-Plugins import ``_``, ``ngettext`` and ``lazy_gettext`` from here rather than
-from Flask-Babel, so they keep working (untranslated) outside a request, e.g.
-in unit tests of a method.
+Plugins import ``_``, ``ngettext`` and ``lazy_gettext`` from :mod:`facilitator`
+rather than from Flask-Babel. This module imports no Flask: outside a Flask
+application (a method's unit test, the pure rule modules) texts come back
+untranslated, inside one they are translated by Flask-Babel into the locale of
+the request or of :func:`force_locale`.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from babel import Locale
-from flask import g, has_app_context, has_request_context, request
-from flask_babel import force_locale as _force_locale
-from flask_babel import gettext as _gettext
-from flask_babel import lazy_gettext
-from flask_babel import ngettext as _ngettext
+from typing import Any
 
 #: Languages with a complete translation of the user interface, German first.
 UI_LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English"}
 DEFAULT_LANGUAGE = "de"
 
 
+def _in_app() -> bool:
+    """True inside a Flask application context (Flask is only asked if it was loaded)."""
+    flask = sys.modules.get("flask")
+    return flask is not None and flask.has_app_context()
+
+
 def _(text: str, /, **variables: object) -> str:
     """Translate ``text`` into the current locale; ``%(name)s`` placeholders are filled."""
-    if has_app_context():
-        return _gettext(text, **variables)
+    if _in_app():
+        from flask_babel import gettext
+
+        return gettext(text, **variables)
     return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, num: int, /, **variables: object) -> str:
     """Translate a text with singular and plural forms; ``%(num)d`` is available."""
-    if has_app_context():
-        return _ngettext(singular, plural, num, **variables)
+    if _in_app():
+        from flask_babel import ngettext as babel_ngettext
+
+        return babel_ngettext(singular, plural, num, **variables)
     variables.setdefault("num", num)
     return (singular if num == 1 else plural) % variables
+
+
+class LazyText:
+    """A text translated each time it is turned into a string (labels defined at import)."""
+
+    __slots__ = ("_text", "_variables")
+
+    def __init__(self, text: str, variables: dict[str, object]) -> None:
+        self._text = text
+        self._variables = variables
+
+    def __str__(self) -> str:
+        return _(self._text, **self._variables)
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+    def __repr__(self) -> str:
+        return f"lazy({self._text!r})"
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == (str(other) if isinstance(other, LazyText) else other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        return other + str(self)
+
+    def __mod__(self, other: Any) -> str:
+        return str(self) % other
+
+    def __getattr__(self, name: str) -> Any:
+        # str methods (upper, split, ...) on the translated text.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+
+def lazy_gettext(text: str, /, **variables: object) -> LazyText:
+    """A text translated when it is shown, not when it is defined (module-level labels)."""
+    return LazyText(text, variables)
 
 
 @contextmanager
@@ -43,21 +100,27 @@ def force_locale(language: str) -> Iterator[None]:
     """Render everything inside the block in ``language`` (a UI language code)."""
     if language not in UI_LANGUAGES:
         language = DEFAULT_LANGUAGE
-    if has_app_context():
+    if _in_app():
+        from flask_babel import force_locale as babel_force_locale
+
         # A parsed Locale: Locale.parse("de") stats a locale data file on every call.
-        with _force_locale(_parsed_locale(language)):
+        with babel_force_locale(_parsed_locale(language)):
             yield
     else:
         yield
 
 
 @functools.cache
-def _parsed_locale(language: str) -> Locale:
+def _parsed_locale(language: str):
+    from babel import Locale
+
     return Locale.parse(language)
 
 
 def select_locale() -> str:
     """The UI language of this request: explicit choice, cookie, browser, German."""
+    from flask import g, has_request_context, request
+
     if not has_request_context():
         return DEFAULT_LANGUAGE
     chosen = getattr(g, "language", None) or request.cookies.get("lang")
@@ -66,4 +129,4 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(UI_LANGUAGES)) or DEFAULT_LANGUAGE
 
 
-__all__ = ["UI_LANGUAGES", "_", "force_locale", "lazy_gettext", "ngettext"]
+__all__ = ["UI_LANGUAGES", "LazyText", "_", "force_locale", "lazy_gettext", "ngettext"]

@@ -16,30 +16,13 @@ import nh3
 from flask import current_app
 
 from facilitator.i18n import _, force_locale, ngettext
-from facilitator.model import ORG_TYPES
-
-
-def md_escape(text: str) -> str:
-    """Escape user text for a Markdown line or table cell (no HTML, no layout)."""
-    text = " ".join(str(text or "").split())
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
-    text = re.sub(r"([*_`#\[\]<>])", r"\\\1", text)
-    return text
-
-
-def format_date(value: str) -> str:
-    """An ISO date as the workshop language writes it (31.03.2026 / 2026-03-31)."""
-    if not value:
-        return ""
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return value
-    return day.strftime(_("%Y-%m-%d"))
+from facilitator.mdtext import format_date, md_escape
+from facilitator.vocabulary import ORG_TYPES
 
 
 def _attendance(core, workshop: dict) -> list[str]:
-    people = core.participants(workshop["id"])
+    # Who attended: everyone who joined and was not removed (leaving early still counts).
+    people = [p for p in core.people.of_workshop(workshop["id"], include_absent=True) if not p["removed"]]
     organisations = {p["organisation"].casefold() for p in people if p["organisation"]}
     lines = [
         ngettext("**Participants:** %(num)d", "**Participants:** %(num)d", len(people))
@@ -87,7 +70,7 @@ def agreements_table(agreements: list[dict], session_titles: dict[str, str]) -> 
 def minutes_markdown(core, workshop: dict) -> str:
     """The workshop's minutes as Markdown, in the workshop's language."""
     with force_locale(workshop["language"]):
-        sessions = core.sessions(workshop["id"])
+        sessions = core.workshops.sessions(workshop["id"])
         out = [f"# {md_escape(workshop['title'])}", ""]
         facts = [
             (_("Date"), format_date(workshop["date"])),
@@ -110,11 +93,11 @@ def minutes_markdown(core, workshop: dict) -> str:
             if not s.get("started"):
                 out += [_("This session did not take place."), ""]
                 continue
-            section = core.session_minutes(workshop, s) if s["method"] in core.methods else ""
+            section = core.engine.session_minutes(workshop, s) if s["method"] in core.methods else ""
             out += [section.strip(), ""]
         out += [f"## {_('Agreements and responsibilities')}", ""]
         titles = {s["id"]: s["title"] for s in sessions}
-        out += agreements_table(core.agreements(workshop["id"]), titles)
+        out += agreements_table(core.ledger.of_workshop(workshop["id"]), titles)
         pm = current_app.extensions["facilitator.pm"]
         for extra in pm.hook.facilitator_minutes_appendix(workshop=workshop, language=workshop["language"]):
             if extra:

@@ -24,12 +24,12 @@ from flask import (
     url_for,
 )
 
-from facilitator.forms import form_values
+from facilitator.fields import decode_upload, form_values
 from facilitator.i18n import UI_LANGUAGES
 from facilitator.methods import ActionError, ConfigError
 from facilitator.minutes import minutes_filename, minutes_html, minutes_markdown
-from facilitator.model import PRIVACY_MODES
 from facilitator.render import live_config, public_url
+from facilitator.vocabulary import PRIVACY_MODES
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
@@ -56,22 +56,28 @@ def facilitator_required(view):
 
 
 def config_form(method) -> dict:
-    """The submitted config form, with uploaded text files read into their fields."""
+    """The submitted config form, with uploaded text files read into their fields.
+
+    :raises ConfigError: for an upload that is not readable text.
+    """
     data = request.form.to_dict()
+    errors: dict[str, str] = {}
     for field in method.config_fields():
         upload = request.files.get(field.name) if field.kind == "file" else None
         if upload and upload.filename:
             try:
-                data[field.name] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                data[field.name] = None  # reported as missing/invalid by the form check
+                data[field.name] = decode_upload(upload.read(), field.label)
+            except ValueError as exc:  # shown under the field; the form comes back
+                errors[field.name] = str(exc)
+    if errors:
+        raise ConfigError(errors)
     return data
 
 
 def load_workshop(workshop_id: str) -> dict:
     """The workshop or 404."""
     try:
-        return core().workshop(workshop_id)
+        return core().workshops.get(workshop_id)
     except ActionError:
         abort(404)
 
@@ -90,7 +96,7 @@ def enter(token: str):
 def home():
     """All workshops and the form to create one."""
     return render_template(
-        "facilitator/home.html", workshops=core().workshops(), form={}, privacy_modes=PRIVACY_MODES
+        "facilitator/home.html", workshops=core().workshops.all(), form={}, privacy_modes=PRIVACY_MODES
     )
 
 
@@ -99,10 +105,10 @@ def home():
 def create_workshop():
     """Create a workshop, then open its dashboard."""
     try:
-        workshop = core().create_workshop(request.form)
+        workshop = core().workshops.create(request.form)
     except ActionError as exc:
         return render_template(
-            "facilitator/home.html", workshops=core().workshops(), form=request.form,
+            "facilitator/home.html", workshops=core().workshops.all(), form=request.form,
             error=exc.message, privacy_modes=PRIVACY_MODES,
         ), 400
     return redirect(url_for("facilitator.dashboard", workshop_id=workshop["id"]))
@@ -129,7 +135,7 @@ def edit_workshop(workshop_id: str):
     error = None
     if request.method == "POST":
         try:
-            core().update_workshop(workshop_id, request.form)
+            core().workshops.update(workshop_id, request.form)
             return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
         except ActionError as exc:
             error = exc.message
@@ -145,7 +151,7 @@ def edit_workshop(workshop_id: str):
 def delete_workshop(workshop_id: str):
     """Delete a workshop with all its data."""
     load_workshop(workshop_id)
-    core().delete_workshop(workshop_id)
+    core().workshops.delete(workshop_id)
     return redirect(url_for("facilitator.home"))
 
 
@@ -167,7 +173,7 @@ def new_session(workshop_id: str, slug: str):
     values = form_values(method, None)
     if request.method == "POST":
         try:
-            core().add_session(workshop_id, slug, config_form(method))
+            core().workshops.add_session(workshop_id, slug, config_form(method))
             return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
         except ConfigError as exc:
             errors = exc.errors
@@ -181,7 +187,7 @@ def edit_session(workshop_id: str, session_id: str):
     """Change a session's title (and its configuration until it starts)."""
     workshop = load_workshop(workshop_id)
     try:
-        sess = core().session(workshop_id, session_id)
+        sess = core().workshops.session(workshop_id, session_id)
     except ActionError:
         abort(404)
     method = core().methods[sess["method"]]
@@ -190,7 +196,7 @@ def edit_session(workshop_id: str, session_id: str):
     title = sess["title"]
     if request.method == "POST":
         try:
-            core().configure_session(workshop_id, session_id, config_form(method))
+            core().workshops.configure_session(workshop_id, session_id, config_form(method))
             return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
         except ConfigError as exc:
             errors = exc.errors

@@ -25,9 +25,9 @@ from flask import (
 
 from facilitator.i18n import UI_LANGUAGES, _
 from facilitator.methods import ActionError
-from facilitator.model import ORG_TYPES
 from facilitator.qr import qr_svg
 from facilitator.render import live_config, public_url
+from facilitator.vocabulary import ORG_TYPES
 
 bp = Blueprint("public", __name__)
 COOKIE_AGE = 60 * 60 * 24 * 180
@@ -49,7 +49,7 @@ def current_participant(workshop: dict) -> dict | None:
     if not token:
         return None
     try:
-        participant = core().participant_by_token(token)
+        participant = core().people.by_token(token)
     except ActionError:
         return None
     return participant if participant["workshop_id"] == workshop["id"] else None
@@ -77,7 +77,7 @@ def index():
 def join(code: str):
     """Join form (GET), joining (POST, form or JSON), or the live participant view."""
     try:
-        workshop = core().workshop_by_code(code)
+        workshop = core().workshops.by_code(code)
     except ActionError as exc:
         if wants_json():
             return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 404
@@ -88,7 +88,7 @@ def join(code: str):
             error = {"code": "invalid", "message": _("Send the join details as a JSON object.")}
             return jsonify(ok=False, error=error), 400
         try:
-            participant = core().join(workshop["id"], data or {})
+            participant = core().people.join(workshop["id"], data or {})
         except ActionError as exc:
             if wants_json():
                 return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 400
@@ -126,8 +126,8 @@ def join(code: str):
 def resume(code: str):
     """Restore the cookie from the token the phone kept in local storage."""
     try:
-        workshop = core().workshop_by_code(code)
-        participant = core().participant_by_token((request.get_json(silent=True) or {}).get("token"))
+        workshop = core().workshops.by_code(code)
+        participant = core().people.by_token((request.get_json(silent=True) or {}).get("token"))
     except ActionError as exc:
         return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 400
     if participant["workshop_id"] != workshop["id"]:
@@ -143,11 +143,15 @@ def resume(code: str):
 
 @bp.post("/j/<code>/leave")
 def leave(code: str):
-    """Forget this phone's identity for the workshop (the record stays for the minutes)."""
+    """Leave the workshop on this phone: the token stops working, methods let the
+    person go (e.g. a chair is freed), and the record stays for the minutes."""
     try:
-        workshop = core().workshop_by_code(code)
+        workshop = core().workshops.by_code(code)
     except ActionError:
         return redirect(url_for("public.index"))
+    participant = current_participant(workshop)
+    if participant is not None:
+        core().engine.participant_left(workshop["id"], participant["id"])
     response = redirect(url_for("public.join", code=workshop["join_code"]))
     response.delete_cookie(participant_cookie(workshop["id"]))
     return response
@@ -169,7 +173,7 @@ def set_language():
 def check_projector_key(workshop_id: str) -> dict:
     """The workshop, if the request carries its projector key; else 404."""
     try:
-        workshop = core().workshop(workshop_id)
+        workshop = core().workshops.get(workshop_id)
     except ActionError:
         abort(404)
     key = request.args.get("key", "")
@@ -197,7 +201,7 @@ def projector(workshop_id: str):
 def qr(code: str):
     """The QR code of a workshop's join URL, as SVG."""
     try:
-        workshop = core().workshop_by_code(code)
+        workshop = core().workshops.by_code(code)
     except ActionError:
         abort(404)
     response = make_response(qr_svg(public_url(f"/j/{workshop['join_code']}")))

@@ -1,25 +1,43 @@
-"""Participants: joining, identity kept on the phone, removal (part of ``Core``)."""
+"""Participants: joining, identity kept on the phone, how others see them. Pure Python (no Flask).
+
+Leaving and removal involve the methods and live in
+:class:`facilitator.engine.Engine`; this part marks the records.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 
+from facilitator.errors import ActionError
+from facilitator.events import ChangeEvents
 from facilitator.i18n import UI_LANGUAGES, _
-from facilitator.methods import ActionError, Actor
-from facilitator.model import (
-    MAX_NAME,
-    MAX_ORGANISATION,
-    ORG_TYPES,
-    clean_choice,
-    clean_text,
-    new_id,
-    new_secret,
-    org_type_label,
-)
+from facilitator.ids import new_id, new_secret
+from facilitator.methods import Actor
+from facilitator.storage import Store
+from facilitator.validation import MAX_NAME, MAX_ORGANISATION, clean_choice, clean_text
+from facilitator.vocabulary import ORG_TYPES, org_type_label
+from facilitator.workshops import Workshops
 
 
-class PeopleMixin:
-    """Join a workshop, find a participant by token, list and remove people."""
+class People:
+    """Join a workshop, find a participant by token, list people, label them.
+
+    :param store: where records live.
+    :param clock: epoch seconds.
+    :param events: told after every change.
+    :param lock: the core's lock.
+    :param workshops: to check the workshop a participant joins.
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], float], events: ChangeEvents,
+                 lock: threading.RLock, workshops: Workshops) -> None:
+        self.store = store
+        self.clock = clock
+        self.events = events
+        self.lock = lock
+        self.workshops = workshops
+        self._token_index: dict[str, str] | None = None
 
     def join(self, workshop_id: str, data: Mapping) -> dict:
         """Register a participant; returns the record including its secret ``token``.
@@ -28,7 +46,7 @@ class PeopleMixin:
         stored at all (data minimisation), only the type of organisation.
         """
         with self.lock:
-            workshop = self.workshop(workshop_id)
+            workshop = self.workshops.get(workshop_id)
             named = workshop["privacy"] == "named"
             name = clean_text(data.get("name"), _("Your name"), MAX_NAME, required=named)
             participant = {
@@ -36,28 +54,26 @@ class PeopleMixin:
                 "workshop_id": workshop_id,
                 "token": new_secret(),
                 "name": name if named else "",
-                "organisation": clean_text(
-                    data.get("organisation"), _("Organisation (optional)"), MAX_ORGANISATION
-                ),
-                "org_type": clean_choice(
-                    data.get("org_type") or "other", _("Type of organisation"), ORG_TYPES
-                ),
-                "language": clean_choice(
-                    data.get("language") or workshop["language"], _("Language"), UI_LANGUAGES
-                ),
+                "organisation": clean_text(data.get("organisation"), _("Organisation (optional)"),
+                                           MAX_ORGANISATION),
+                "org_type": clean_choice(data.get("org_type") or "other", _("Type of organisation"),
+                                         ORG_TYPES),
+                "language": clean_choice(data.get("language") or workshop["language"], _("Language"),
+                                         UI_LANGUAGES),
                 "joined_at": self.clock(),
                 "removed": False,
+                "left": False,
             }
             self.store.put("participants", participant["id"], participant)
             self._tokens()[participant["token"]] = participant["id"]
-        self.changed(workshop_id)
+        self.events.changed(workshop_id)
         return participant
 
-    def participant_by_token(self, token: str) -> dict:
-        """The participant holding ``token``; removed participants are refused."""
+    def by_token(self, token: str) -> dict:
+        """The participant holding ``token``; removed or departed participants are refused."""
         pid = self._tokens().get(token) if isinstance(token, str) and token else None
         participant = self.store.get("participants", pid) if pid else None
-        if participant is None or participant["token"] != token:
+        if participant is None or participant["token"] != token or participant.get("left"):
             raise ActionError("unknown_participant", _("Please join the workshop again."))
         if participant["removed"]:
             raise ActionError("removed", _("The facilitator has removed you from this workshop."))
@@ -70,49 +86,36 @@ class PeopleMixin:
                 self._token_index = {p["token"]: p["id"] for p in self.store.all("participants")}
             return self._token_index
 
-    def participant(self, workshop_id: str, participant_id: str) -> dict:
-        """A participant of this workshop (removed ones included)."""
+    def forget_tokens(self, participant_ids: set[str]) -> None:
+        """Drop tokens of deleted participants from the index."""
+        with self.lock:
+            if self._token_index is not None:
+                self._token_index = {t: p for t, p in self._token_index.items() if p not in participant_ids}
+
+    def get(self, workshop_id: str, participant_id: str) -> dict:
+        """A participant of this workshop (removed and departed ones included)."""
         doc = self.store.get("participants", participant_id) if isinstance(participant_id, str) else None
         if doc is None or doc["workshop_id"] != workshop_id:
             raise ActionError("unknown_participant", _("There is no such participant."))
         return doc
 
-    def participants(self, workshop_id: str, include_removed: bool = False) -> list[dict]:
-        """Participants of a workshop in join order."""
-        return [
-            p
-            for p in self.store.all("participants")
-            if p["workshop_id"] == workshop_id and (include_removed or not p["removed"])
-        ]
+    def of_workshop(self, workshop_id: str, include_absent: bool = False) -> list[dict]:
+        """Participants of a workshop in join order (present only, unless ``include_absent``)."""
+        return [p for p in self.store.all("participants")
+                if p["workshop_id"] == workshop_id and (include_absent or is_present(p))]
 
-    def set_language(self, participant: dict, language: str) -> dict:
+    def set_language(self, workshop_id: str, participant_id: str, language: str) -> dict:
         """A participant picks their own language, independent of the workshop's."""
         language = clean_choice(language, _("Language"), UI_LANGUAGES)
         with self.lock:
-            participant = self.participant(participant["workshop_id"], participant["id"])
+            participant = self.get(workshop_id, participant_id)
             participant["language"] = language
             self.store.put("participants", participant["id"], participant)
-        self.changed(participant["workshop_id"])
+        self.events.changed(workshop_id)
         return participant
 
-    def remove_participant(self, workshop_id: str, participant_id: str) -> None:
-        """Remove someone: their token stops working and every method drops them."""
-        with self.lock:
-            participant = self.participant(workshop_id, participant_id)
-            if participant["removed"]:
-                raise ActionError("already_removed", _("This person has already been removed."))
-            participant["removed"] = True
-            participant["removed_at"] = self.clock()
-            batch: list[tuple[str, str, dict | None]] = [("participants", participant_id, participant)]
-            for session in self.sessions(workshop_id):
-                ctx = self.context(self.workshop(workshop_id), session)
-                method = self.method(session["method"])
-                session["state"] = method.participant_removed(session["state"], participant_id, ctx)
-                batch.append(("sessions", session["id"], session))
-            self.store.put_many(batch)
-        self.changed(workshop_id)
-
-    def label(self, workshop: dict, participant: dict) -> str:
+    @staticmethod
+    def label(workshop: dict, participant: dict) -> str:
         """How a participant is shown to others in the workshop's privacy mode."""
         if workshop["privacy"] == "named" and participant.get("name"):
             return participant["name"]
@@ -120,9 +123,10 @@ class PeopleMixin:
 
     def actor(self, workshop: dict, participant: dict) -> Actor:
         """The :class:`Actor` of a participant."""
-        return Actor(
-            role="participant",
-            participant_id=participant["id"],
-            label=self.label(workshop, participant),
-            org_type=participant["org_type"],
-        )
+        return Actor(role="participant", participant_id=participant["id"],
+                     label=self.label(workshop, participant), org_type=participant["org_type"])
+
+
+def is_present(participant: dict) -> bool:
+    """Neither removed by the facilitator nor left on their phone."""
+    return not participant["removed"] and not participant.get("left")

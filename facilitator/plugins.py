@@ -15,7 +15,9 @@ from typing import Any
 import pluggy
 
 from facilitator import hookspecs
+from facilitator.fields import check_fields
 from facilitator.methods import Method
+from facilitator.routes import Route
 
 ENTRY_POINT_GROUP = "facilitator"
 BUNDLED_PLUGINS = ("facilitator_plugins.dotvoting", "facilitator_plugins.fishbowl")
@@ -37,19 +39,59 @@ def make_plugin_manager(extra_plugins: tuple[Any, ...] = ()) -> pluggy.PluginMan
     return pm
 
 
+def _results(pm: pluggy.PluginManager, hook: str) -> list[tuple[str, Any]]:
+    """(plugin name, result) of every implementation of ``hook``, in call order."""
+    found = []
+    for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):
+        result = impl.function()
+        if result is not None:
+            found.append((impl.plugin_name, result))
+    return found
+
+
 def collect_methods(pm: pluggy.PluginManager) -> dict[str, Method]:
-    """Ask every plugin for its methods; refuse bad or duplicate slugs."""
+    """Ask every plugin for its methods; refuse bad or duplicate slugs and bad forms.
+
+    A mistake in a plugin (a typo in a field kind, an action without roles) stops
+    the start with an error naming the plugin, never silently.
+    """
     methods: dict[str, Method] = {}
-    for result in pm.hook.facilitator_register_methods():
+    for plugin, result in _results(pm, "facilitator_register_methods"):
         for method in result or []:
             if not isinstance(method, Method):
-                raise TypeError(f"{method!r} is not a facilitator.Method")
+                raise TypeError(f"Plugin {plugin!r}: {method!r} is not a facilitator.Method")
             if not SLUG.match(method.slug or ""):
-                raise ValueError(f"Invalid method slug {method.slug!r} in {type(method).__name__}")
+                raise ValueError(f"Plugin {plugin!r}: invalid method slug {method.slug!r} in {type(method).__name__}")
             if method.slug in methods:
-                raise ValueError(f"Two plugins provide the method {method.slug!r}")
+                raise ValueError(f"Plugin {plugin!r}: another plugin already provides the method {method.slug!r}")
+            check_fields(method.config_fields(), plugin)
             methods[method.slug] = method
     return methods
+
+
+def collect_routes(pm: pluggy.PluginManager) -> list[Route]:
+    """Every plugin page; refuse what is not a :class:`Route` and paths claimed twice."""
+    routes: dict[str, Route] = {}
+    for plugin, result in _results(pm, "facilitator_register_routes"):
+        for route in result:
+            if not isinstance(route, Route):
+                raise TypeError(f"Plugin {plugin!r}: {route!r} is not a facilitator.Route")
+            if route.path in routes:
+                raise ValueError(f"Plugin {plugin!r}: the page {route.path} is already registered")
+            routes[route.path] = route
+    return list(routes.values())
+
+
+def collect_asset_urls(pm: pluggy.PluginManager, hook: str) -> list[str]:
+    """Extra CSS or JS URLs; only paths on this server (offline, CSP ``'self'``)."""
+    urls: list[str] = []
+    for plugin, result in _results(pm, hook):
+        for url in result:
+            if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
+                raise ValueError(f"Plugin {plugin!r}: {url!r} must be a path on this server, like /plugins/x/static/y.js")
+            if url not in urls:
+                urls.append(url)
+    return urls
 
 
 def describe_plugins(pm: pluggy.PluginManager) -> list[dict]:

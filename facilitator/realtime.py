@@ -19,11 +19,11 @@ from flask_socketio import SocketIO, disconnect
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from facilitator.broadcast import Broadcaster, Connection
+from facilitator.errors import ActionError, ConfigError
 from facilitator.i18n import UI_LANGUAGES, _, force_locale, select_locale
-from facilitator.methods import ActionError, Actor, ConfigError
+from facilitator.methods import Actor
 
 log = logging.getLogger(__name__)
-ASYNC_MODE = "threading"  # explicit: Werkzeug threads + simple-websocket, no monkey patching
 
 
 class _LenientJSON:
@@ -100,9 +100,9 @@ def authenticate(auth: Any) -> Connection:
     if role not in ("participant", "projector", "facilitator"):
         raise ActionError("invalid_role", _("Unknown role."))
     if role == "participant":
-        participant = core.participant_by_token(auth.get("token"))
+        participant = core.people.by_token(auth.get("token"))
         return Connection(request.sid, role, participant["workshop_id"], participant["language"], participant["id"])
-    workshop = core.workshop(auth.get("workshop"))
+    workshop = core.workshops.get(auth.get("workshop"))
     if role == "projector":
         if not hmac.compare_digest(str(auth.get("key", "")).encode(), workshop["projector_key"].encode()):
             raise ActionError("forbidden", _("This projector link is not valid."))
@@ -151,15 +151,12 @@ def register_handlers(socketio: SocketIO) -> None:
     def on_action(conn: Connection, data: dict) -> dict:
         """Apply a method action: ``{session_id, action, payload, action_id}``."""
         core = _core()
-        workshop = core.workshop(conn.workshop_id)
+        workshop = core.workshops.get(conn.workshop_id)
         if conn.participant_id:
-            participant = core.participant(workshop["id"], conn.participant_id)
-            if participant["removed"]:
-                raise ActionError("removed", _("The facilitator has removed you from this workshop."))
-            actor = core.actor(workshop, participant)
+            actor = core.people.actor(workshop, core.people.get(workshop["id"], conn.participant_id))
         else:
             actor = Actor(role=conn.role)
-        reply = core.apply_action(
+        reply = core.engine.apply_action(
             workshop["id"], actor, data.get("session_id"), data.get("action"),
             data.get("payload"), data.get("action_id"),
         )
@@ -173,7 +170,7 @@ def register_handlers(socketio: SocketIO) -> None:
             raise ActionError("invalid_choice", _("Please choose a valid value for “%(field)s”.", field=_("Language")))
         if conn.participant_id:
             core = _core()
-            core.set_language(core.participant(conn.workshop_id, conn.participant_id), language)
+            core.people.set_language(conn.workshop_id, conn.participant_id, language)
         conn.language = language
         conn.last_digest = ""
         _broadcaster().flush(conn.workshop_id, only_sid=conn.sid)
@@ -182,32 +179,32 @@ def register_handlers(socketio: SocketIO) -> None:
     @event(socketio, "session.activate", ("facilitator",))
     def on_activate(conn: Connection, data: dict) -> dict:
         """Move the room into a session (``session_id``) or to the lobby (``null``)."""
-        _core().activate_session(conn.workshop_id, data.get("session_id"))
+        _core().engine.activate_session(conn.workshop_id, data.get("session_id"))
         return {}
 
     @event(socketio, "session.close", ("facilitator",))
     def on_close(conn: Connection, data: dict) -> dict:
         """Close a session: visible, but no more actions."""
-        _core().close_session(conn.workshop_id, data.get("session_id"))
+        _core().engine.close_session(conn.workshop_id, data.get("session_id"))
         return {}
 
     @event(socketio, "session.move", ("facilitator",))
     def on_move(conn: Connection, data: dict) -> dict:
         """Move a session to another position in the agenda."""
-        _core().move_session(conn.workshop_id, data.get("session_id"), data.get("position"))
+        _core().workshops.move_session(conn.workshop_id, data.get("session_id"), data.get("position"))
         return {}
 
     @event(socketio, "session.delete", ("facilitator",))
     def on_delete(conn: Connection, data: dict) -> dict:
         """Delete a session and its agreements."""
-        _core().delete_session(conn.workshop_id, data.get("session_id"))
+        _core().workshops.delete_session(conn.workshop_id, data.get("session_id"))
         return {}
 
     @event(socketio, "participant.remove", ("facilitator",))
     def on_remove(conn: Connection, data: dict) -> dict:
         """Remove a participant; their phones are told and disconnected."""
         pid = data.get("participant_id")
-        _core().remove_participant(conn.workshop_id, pid)
+        _core().engine.remove_participant(conn.workshop_id, pid)
         for other in _broadcaster().of_workshop(conn.workshop_id):
             if other.participant_id == pid:
                 socketio.emit("removed", {"reason": "removed"}, to=other.sid)
@@ -217,13 +214,21 @@ def register_handlers(socketio: SocketIO) -> None:
     @event(socketio, "agreement.save", ("facilitator",))
     def on_agreement_save(conn: Connection, data: dict) -> dict:
         """Create (no ``id``) or edit (with ``id``) an agreement."""
-        agreement = _core().save_agreement(conn.workshop_id, data)
+        agreement = _core().ledger.save(conn.workshop_id, data)
+        return {"agreement": agreement}
+
+    @event(socketio, "agreement.status", ("facilitator",))
+    def on_agreement_status(conn: Connection, data: dict) -> dict:
+        """Change an agreement's status (``open``, ``in_progress``, ``done``, ``dropped``)
+        with a ``note`` and optionally a new ``due`` date; any workshop's agreement."""
+        agreement = _core().ledger.set_status(data.get("id"), data.get("status"), data.get("note", ""),
+                                              data.get("due"))
         return {"agreement": agreement}
 
     @event(socketio, "agreement.delete", ("facilitator",))
     def on_agreement_delete(conn: Connection, data: dict) -> dict:
         """Delete an agreement."""
-        _core().delete_agreement(conn.workshop_id, data.get("id"))
+        _core().ledger.delete(conn.workshop_id, data.get("id"))
         return {}
 
 
@@ -231,13 +236,18 @@ def init_app(app: Flask) -> SocketIO:
     """Create the app's Socket.IO server (same-origin only) and its broadcaster."""
     socketio = SocketIO(
         app,
-        async_mode=ASYNC_MODE,
+        async_mode=app.config["ASYNC_MODE"],
         cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS"),
         max_http_buffer_size=64 * 1024,
         ping_interval=10,
         ping_timeout=20,
         json=_LenientJSON,
     )
-    app.extensions["facilitator.broadcaster"] = Broadcaster(app, socketio)
+    broadcaster = Broadcaster(app, socketio)
+    app.extensions["facilitator.broadcaster"] = broadcaster
     register_handlers(socketio)
+    core = app.extensions["facilitator"]
+    core.engine.resume_jobs()  # computations a stopped server left unfinished
+    if not app.config["LIVE_SYNC"]:
+        broadcaster.start()  # timers fire also before anybody connects
     return socketio

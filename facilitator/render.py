@@ -12,7 +12,7 @@ from collections import Counter
 from flask import current_app, render_template, request
 
 from facilitator.methods import Actor
-from facilitator.model import ORG_TYPES, org_type_label
+from facilitator.vocabulary import ORG_TYPES, org_type_label
 
 
 def public_url(path: str) -> str:
@@ -49,11 +49,11 @@ def session_public(core, session: dict | None) -> dict | None:
 
 def roster(core, workshop: dict) -> dict:
     """Who has joined: count, connected count and grouping by type of organisation."""
-    people = core.participants(workshop["id"])
+    people = core.people.of_workshop(workshop["id"])
     by_type = Counter(p["org_type"] for p in people)
     return {
         "count": len(people),
-        "connected": sum(1 for p in people if core.connections.get(p["id"], 0) > 0),
+        "connected": sum(1 for p in people if core.presence.is_online(p["id"])),
         "organisations": len({p["organisation"].casefold() for p in people if p["organisation"]}),
         "by_type": [
             {"org_type": key, "label": str(label), "count": by_type[key]}
@@ -63,10 +63,10 @@ def roster(core, workshop: dict) -> dict:
         "people": [
             {
                 "id": p["id"],
-                "label": core.label(workshop, p),
+                "label": core.people.label(workshop, p),
                 "organisation": p["organisation"],
                 "org_type_label": org_type_label(p["org_type"]),
-                "connected": core.connections.get(p["id"], 0) > 0,
+                "connected": core.presence.is_online(p["id"]),
             }
             for p in people
         ],
@@ -83,11 +83,11 @@ def build_view(
     renders HTML only for payloads that differ from what a client already has.
     """
     if session is None:
-        session = core.active_session(workshop)
+        session = core.workshops.active_session(workshop)
     data = None
     if session is not None:
-        actor = core.actor(workshop, participant) if participant else Actor(role=role)
-        data = core.method_view(workshop, session, role, actor, ctx)
+        actor = core.people.actor(workshop, participant) if participant else Actor(role=role)
+        data = core.engine.method_view(workshop, session, role, actor, ctx)
     context = {
         "workshop": workshop_public(workshop),
         "session": session_public(core, session),
@@ -101,8 +101,8 @@ def build_view(
     if role in ("facilitator", "projector"):
         context["roster"] = roster(core, workshop)
     if role == "facilitator":
-        context["sessions"] = [session_public(core, s) for s in core.sessions(workshop["id"])]
-        context["agreements"] = core.agreements(workshop["id"])
+        context["sessions"] = [session_public(core, s) for s in core.workshops.sessions(workshop["id"])]
+        context["agreements"] = core.ledger.of_workshop(workshop["id"])
         context["session_titles"] = {s["id"]: s["title"] for s in context["sessions"]}
         payload["agenda"] = context["sessions"]
         payload["roster"] = context["roster"]

@@ -1,131 +1,197 @@
-"""Helpers for testing a method without a server (like pytest's ``pytester``).
+"""Drive a method through the real core over an in-memory store (like pytest's ``pytester``).
 
-``FakeContext`` implements :class:`facilitator.MethodContext` in memory so a
-method's ``apply``/``view``/``minutes`` can be driven directly::
+:class:`MethodHarness` runs one session of one method with the same engine the
+server uses (validation of the form, role checks, receipts, lifecycle calls,
+timers, computations, the ledger), so a method's tests cannot drift from the
+server. No Flask, no sockets::
 
-    ctx = FakeContext(config=method.validate_config(...), participants=["a", "b"])
-    state = method.initial_state(ctx.config)
-    state = ctx.apply(method, state, "vote", {"option": "o1"}, ctx.actor("a"))
+    h = MethodHarness(MyMethod(), {"question": "Where first?"}, participants=["anna", "ben"])
+    h.act("add_option", {"text": "Housing"}, by="anna")     # -> the reply
+    h.view("anna"), h.view("projector"), h.state, h.ledger
+    h.advance(60)                                           # the clock, and due timers fire
+    h.minutes()
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
+from collections.abc import Iterable, Mapping
 
+from facilitator.core import Core
 from facilitator.methods import Actor, Method
+from facilitator.storage import MemoryStore
 
 
-class FakeContext:
-    """An in-memory :class:`~facilitator.MethodContext` with a settable clock."""
+class FakeClock:
+    """A clock the test moves by hand: ``clock.advance(seconds)``."""
 
-    def __init__(
-        self,
-        config: dict | None = None,
-        participants: list[str] | None = None,
-        privacy: str = "named",
-        language: str = "en",
-        now: float = 1_700_000_000.0,
-        org_types: dict[str, str] | None = None,
-    ) -> None:
-        self.session_id = "s1"
-        self.config = config or {}
-        self.privacy = privacy
-        self.language = language
-        self.clock = now
-        self._people = list(participants or [])
-        self._org_types = org_types or {}
-        self.ledger: list[dict] = []
-        self._staged: list[dict] = []
-        self.last_reply: dict = {}
-        self._ids = itertools.count(1)
+    def __init__(self, start: float = 1_774_000_000.0) -> None:
+        self.now = start
 
-    # -- MethodContext ---------------------------------------------------
-    def now(self) -> float:
-        """The fake clock; advance it with ``ctx.clock += seconds``."""
-        return self.clock
+    def __call__(self) -> float:
+        """The current fake time."""
+        return self.now
 
-    def participants(self) -> list[dict]:
-        """Participants present, in join order."""
-        return [
-            {
-                "id": pid,
-                "label": self.label(pid),
-                "org_type": self._org_types.get(pid, "other"),
-                "org_type_label": self.org_type_label(self._org_types.get(pid, "other")),
-                "connected": True,
-            }
-            for pid in self._people
-        ]
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        self.now += seconds
 
-    def label(self, participant_id: str) -> str:
-        """Named mode: the id capitalised; anonymous mode: the org type."""
-        if self.privacy == "anonymous":
-            return self.org_type_label(self._org_types.get(participant_id, "other"))
-        return participant_id.capitalize()
 
-    def org_type_label(self, org_type: str) -> str:
-        """The org type key itself, capitalised."""
-        return org_type.replace("_", " ").capitalize()
+def run_inline(function, args, done) -> None:
+    """Run a computation at once, in the caller's thread (deterministic tests)."""
+    try:
+        result = function(*args)
+    except Exception as exc:  # noqa: BLE001 (handed on, not swallowed)
+        done(None, exc)
+    else:
+        done(result, None)
 
-    def record_agreement(self, what, who_person="", who_org="", due="", review="") -> str:
-        """Stage an agreement; committed by :meth:`apply` when the action succeeds."""
-        from facilitator.ledger import clean_agreement
 
-        fields = clean_agreement(  # the same checks as the core's ledger
-            {"what": what, "who_person": who_person, "who_org": who_org, "due": due, "review": review}
-        )
-        agreement_id = f"a{next(self._ids)}"
-        self._staged.append({"id": agreement_id, "session_id": self.session_id, **fields})
-        return agreement_id
+class MethodHarness:
+    """One workshop with one session of ``method``, already started.
 
-    def agreements(self) -> list[dict]:
-        """Agreements committed so far."""
-        return list(self.ledger)
+    :param method: the method under test.
+    :param form: the session form's data (as the facilitator would submit it;
+        ``title`` optional); checked by the method's fields and ``validate_config``.
+    :param participants: names of people who join; refer to them by these names.
+    :param privacy: ``"named"`` or ``"anonymous"``.
+    :param language: the workshop's language.
+    :param org_types: name -> type of organisation (default ``"other"``).
+    :param compute: ``"inline"`` runs ``ctx.compute`` work at once, ``"thread"``
+        off the lock in a thread, as the server does.
+    :param start: activate the session right away.
+    """
 
-    def reply(self, data: dict) -> None:
-        """Remember the reply data of the last action."""
-        self.last_reply.update(data)
+    def __init__(self, method: Method, form: Mapping | None = None,
+                 participants: Iterable[str] = (), privacy: str = "named", language: str = "en",
+                 org_types: Mapping[str, str] | None = None, compute: str = "inline",
+                 start: bool = True, clock: FakeClock | None = None,
+                 core: Core | None = None) -> None:
+        self.method = method
+        self.clock = clock or FakeClock()
+        self.core = core or Core(MemoryStore(), {method.slug: method}, clock=self.clock,
+                                 run_off=run_inline if compute == "inline" else _thread_runner())
+        workshop = self.core.workshops.create(
+            {"title": "Test workshop", "date": "2026-03-30", "language": language, "privacy": privacy})
+        self.workshop_id = workshop["id"]
+        # As the server reads a form: a missing field takes its default, a missing
+        # checkbox (bool) is unchecked, as a browser sends it.
+        session = self.core.workshops.add_session(self.workshop_id, method.slug, dict(form or {}))
+        self.session_id = session["id"]
+        self.ids: dict[str, str] = {}
+        self._action_ids = itertools.count(1)
+        for name in participants:
+            self.join(name, (org_types or {}).get(name, "other"))
+        if start:
+            self.activate()
 
-    # -- helpers for tests ------------------------------------------------
-    def add_participant(self, participant_id: str, org_type: str = "other") -> None:
-        """Let one more person join."""
-        self._people.append(participant_id)
-        self._org_types[participant_id] = org_type
+    # -- people --------------------------------------------------------------
+    def join(self, name: str, org_type: str = "other", organisation: str = "") -> str:
+        """Let ``name`` join (in anonymous mode without a name); returns their participant id."""
+        record = self.core.people.join(self.workshop_id, {
+            "name": name.capitalize(), "org_type": org_type, "organisation": organisation})
+        self.ids[name] = record["id"]
+        return record["id"]
 
-    def remove_participant(self, participant_id: str) -> None:
-        """Remove a person (as the facilitator would)."""
-        self._people.remove(participant_id)
+    def pid(self, name: str) -> str:
+        """The participant id of ``name``."""
+        return self.ids[name]
 
-    def actor(self, participant_id: str | None = None, role: str | None = None) -> Actor:
-        """An Actor: a participant by id, or ``role="facilitator"``/``"projector"``."""
-        if participant_id is None:
-            return Actor(role=role or "facilitator")
-        return Actor(
-            role="participant",
-            participant_id=participant_id,
-            label=self.label(participant_id),
-            org_type=self._org_types.get(participant_id, "other"),
-        )
+    def name_of(self, participant_id: str) -> str:
+        """The name a participant id was joined under."""
+        return {pid: name for name, pid in self.ids.items()}[participant_id]
 
-    def apply(self, method: Method, state: dict, action: str, payload: dict, actor: Actor) -> dict:
-        """Apply like the core does: role check, copy, commit staged agreements on success."""
-        allowed = method.actions.get(action)
-        if allowed is None:
-            from facilitator.methods import ActionError
+    def remove(self, name: str) -> None:
+        """The facilitator removes ``name``."""
+        self.core.engine.remove_participant(self.workshop_id, self.ids[name])
 
-            raise ActionError("unknown_action", f"Unknown action: {action}")
-        if actor.role not in allowed:
-            from facilitator.methods import ActionError
+    def leave(self, name: str) -> None:
+        """``name`` leaves on their phone."""
+        self.core.engine.participant_left(self.workshop_id, self.ids[name])
 
-            raise ActionError("forbidden", "Your role may not do this.")
-        self._staged = []
-        self.last_reply = {}
-        try:
-            new_state = method.apply(copy.deepcopy(state), action, payload, actor, self)
-        except Exception:
-            self._staged = []
-            raise
-        self.ledger.extend(self._staged)
-        self._staged = []
-        return new_state
+    def actor(self, who: str = "facilitator") -> Actor:
+        """The :class:`Actor` of a role (``facilitator``, ``projector``) or a participant's name."""
+        if who in ("facilitator", "projector"):
+            return Actor(role=who)
+        workshop = self.core.workshops.get(self.workshop_id)
+        return self.core.people.actor(workshop, self.core.people.get(self.workshop_id, self.ids[who]))
+
+    # -- acting ----------------------------------------------------------------
+    def act(self, action: str, payload: dict | None = None, by: str = "facilitator",
+            action_id: str | None = None) -> dict:
+        """Send ``action`` as ``by`` (a role or a participant's name); returns the reply.
+
+        :raises ActionError: as the server would answer it; nothing changed then.
+        """
+        return self.core.engine.apply_action(
+            self.workshop_id, self.actor(by), self.session_id, action, payload or {},
+            action_id or f"t{next(self._action_ids)}")
+
+    def advance(self, seconds: float) -> int:
+        """Move the clock and fire the timers that are due; returns how many fired."""
+        self.clock.advance(seconds)
+        return self.core.engine.fire_due()
+
+    # -- lifecycle ---------------------------------------------------------------
+    def activate(self) -> None:
+        """Start (or resume, or reopen) the session."""
+        self.core.engine.activate_session(self.workshop_id, self.session_id)
+
+    def to_lobby(self) -> None:
+        """Leave the session for the lobby (it keeps its state)."""
+        self.core.engine.activate_session(self.workshop_id, None)
+
+    def close(self) -> None:
+        """Close the session."""
+        self.core.engine.close_session(self.workshop_id, self.session_id)
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def session(self) -> dict:
+        """The stored session record."""
+        return self.core.workshops.session(self.workshop_id, self.session_id)
+
+    @property
+    def state(self) -> dict:
+        """The stored state."""
+        return self.session["state"]
+
+    @property
+    def config(self) -> dict:
+        """The validated config."""
+        return self.session["config"]
+
+    def context(self):
+        """A fresh method context, as the core builds it."""
+        workshop = self.core.workshops.get(self.workshop_id)
+        return self.core.engine.context(workshop, self.session)
+
+    def view(self, who: str = "facilitator") -> dict:
+        """What a role (``facilitator``, ``projector``) or a participant (by name) sees."""
+        workshop = self.core.workshops.get(self.workshop_id)
+        role = who if who in ("facilitator", "projector") else "participant"
+        return self.core.engine.method_view(workshop, self.session, role, self.actor(who))
+
+    def minutes(self) -> str:
+        """The method's Markdown section of the minutes."""
+        workshop = self.core.workshops.get(self.workshop_id)
+        return self.core.engine.session_minutes(workshop, self.session)
+
+    @property
+    def ledger(self) -> list[dict]:
+        """This session's agreements in the ledger."""
+        return self.core.ledger.of_workshop(self.workshop_id, self.session_id)
+
+    @property
+    def timers(self) -> list[dict]:
+        """This session's pending timers."""
+        return [t for t in self.core.store.all("timers") if t["session_id"] == self.session_id]
+
+
+def _thread_runner():
+    from facilitator.workers import run_off_lock
+
+    return run_off_lock
+
+
+__all__ = ["FakeClock", "MethodHarness", "run_inline"]

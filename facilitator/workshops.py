@@ -1,90 +1,106 @@
-"""Workshops and their agenda of sessions (part of :class:`facilitator.core.Core`)."""
+"""Workshops and their agenda of sessions: create, edit, order, delete. Pure Python (no Flask).
+
+Running the agenda (activating and closing sessions) involves the methods and
+lives in :class:`facilitator.engine.Engine`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from facilitator.forms import parse_config
+from facilitator.errors import ActionError
+from facilitator.events import ChangeEvents
+from facilitator.fields import parse_config
 from facilitator.i18n import UI_LANGUAGES, _
-from facilitator.methods import ActionError
-from facilitator.model import (
-    MAX_ORGANISATION,
-    MAX_TITLE,
-    PRIVACY_MODES,
-    clean_choice,
-    clean_date,
-    clean_text,
-    new_id,
-    new_join_code,
-    new_secret,
-)
+from facilitator.ids import new_id, new_join_code, new_secret
+from facilitator.registry import MethodRegistry
+from facilitator.storage import Store
+from facilitator.validation import MAX_ORGANISATION, MAX_TITLE, clean_choice, clean_date, clean_text
+from facilitator.vocabulary import PRIVACY_MODES
 
 SESSION_STATUSES = ("pending", "active", "closed")
+#: Tables whose records carry a ``workshop_id`` and go when their workshop goes.
+WORKSHOP_TABLES = ("sessions", "participants", "agreements", "receipts", "timers", "jobs")
+#: Tables whose records carry a ``session_id`` and go when their session goes.
+SESSION_TABLES = ("agreements", "timers", "jobs")
+
+Batch = list[tuple[str, str, "dict | None"]]
 
 
-class WorkshopsMixin:
-    """Create, edit and run workshops; add, order, activate and close sessions."""
+def clean_workshop(data: Mapping) -> dict[str, Any]:
+    """Validate the editable fields of a workshop."""
+    return {
+        "title": clean_text(data.get("title"), _("Title"), MAX_TITLE, required=True),
+        "date": clean_date(data.get("date"), _("Date")),
+        "place": clean_text(data.get("place"), _("Place"), MAX_TITLE),
+        "organiser": clean_text(data.get("organiser"), _("Organiser"), MAX_ORGANISATION),
+        "language": clean_choice(data.get("language") or "de", _("Language"), UI_LANGUAGES),
+        "privacy": clean_choice(data.get("privacy") or "named", _("Privacy mode"), PRIVACY_MODES),
+    }
+
+
+class Workshops:
+    """Workshops and the sessions on their agenda.
+
+    :param store: where records live.
+    :param clock: epoch seconds.
+    :param events: told after every change.
+    :param lock: the core's lock, held around every read-modify-write.
+    :param methods: the installed methods.
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], float], events: ChangeEvents,
+                 lock: threading.RLock, methods: MethodRegistry) -> None:
+        self.store = store
+        self.clock = clock
+        self.events = events
+        self.lock = lock
+        self.methods = methods
 
     # -- workshops --------------------------------------------------------
-    def _clean_workshop(self, data: Mapping) -> dict[str, Any]:
-        return {
-            "title": clean_text(data.get("title"), _("Title"), MAX_TITLE, required=True),
-            "date": clean_date(data.get("date"), _("Date")),
-            "place": clean_text(data.get("place"), _("Place"), MAX_TITLE),
-            "organiser": clean_text(data.get("organiser"), _("Organiser"), MAX_ORGANISATION),
-            "language": clean_choice(data.get("language") or "de", _("Language"), UI_LANGUAGES),
-            "privacy": clean_choice(data.get("privacy") or "named", _("Privacy mode"), PRIVACY_MODES),
-        }
-
-    def create_workshop(self, data: Mapping) -> dict:
+    def create(self, data: Mapping) -> dict:
         """Create a workshop from form data; returns the stored record."""
-        fields = self._clean_workshop(data)
+        fields = clean_workshop(data)
         with self.lock:
             codes = {w["join_code"] for w in self.store.all("workshops")}
             code = new_join_code()
             while code in codes:
                 code = new_join_code()
             workshop = {
-                "id": new_id("w"),
-                **fields,
-                "join_code": code,
-                "projector_key": new_secret(),
-                "session_ids": [],
-                "active_session_id": None,
-                "created_at": self.clock(),
+                "id": new_id("w"), **fields, "join_code": code, "projector_key": new_secret(),
+                "session_ids": [], "active_session_id": None, "created_at": self.clock(),
             }
             self.store.put("workshops", workshop["id"], workshop)
-        self.changed(workshop["id"])
+        self.events.changed(workshop["id"])
         return workshop
 
-    def update_workshop(self, workshop_id: str, data: Mapping) -> dict:
+    def update(self, workshop_id: str, data: Mapping) -> dict:
         """Change title, date, place, organiser, language or privacy mode."""
-        fields = self._clean_workshop(data)
+        fields = clean_workshop(data)
         with self.lock:
-            workshop = self.workshop(workshop_id)
-            if fields["privacy"] != workshop["privacy"] and self.participants(workshop_id):
-                raise ActionError(
-                    "privacy_locked",
-                    _("The privacy mode cannot change once people have joined."),
-                )
+            workshop = self.get(workshop_id)
+            joined = any(p["workshop_id"] == workshop_id for p in self.store.all("participants"))
+            if fields["privacy"] != workshop["privacy"] and joined:
+                raise ActionError("privacy_locked", _("The privacy mode cannot change once people have joined."))
             workshop.update(fields)
             self.store.put("workshops", workshop_id, workshop)
-        self.changed(workshop_id)
+        self.events.changed(workshop_id)
         return workshop
 
-    def workshop(self, workshop_id: str) -> dict:
+    def get(self, workshop_id: str) -> dict:
         """The workshop record, or the error ``unknown_workshop``."""
         workshop = self.store.get("workshops", workshop_id) if isinstance(workshop_id, str) else None
         if workshop is None:
             raise ActionError("unknown_workshop", _("There is no such workshop."))
         return workshop
 
-    def workshops(self) -> list[dict]:
+    def all(self) -> list[dict]:
         """All workshops, newest first."""
         return sorted(self.store.all("workshops"), key=lambda w: w["created_at"], reverse=True)
 
-    def workshop_by_code(self, code: str) -> dict:
+    def by_code(self, code: str) -> dict:
         """The workshop with this join code (case and spaces ignored)."""
         wanted = "".join(str(code or "").split()).upper()
         for workshop in self.store.all("workshops"):
@@ -92,17 +108,16 @@ class WorkshopsMixin:
                 return workshop
         raise ActionError("unknown_workshop", _("No workshop has this code. Please check it."))
 
-    def delete_workshop(self, workshop_id: str) -> None:
+    def delete(self, workshop_id: str) -> None:
         """Delete a workshop and every record that belongs to it (GDPR erasure)."""
         with self.lock:
-            self.workshop(workshop_id)
-            batch: list[tuple[str, str, dict | None]] = [("workshops", workshop_id, None)]
-            for table in ("sessions", "participants", "agreements", "receipts"):
-                for doc in self.store.all(table):
-                    if doc.get("workshop_id") == workshop_id:
-                        batch.append((table, doc["id"], None))
+            self.get(workshop_id)
+            batch: Batch = [("workshops", workshop_id, None)]
+            for table in WORKSHOP_TABLES:
+                batch += [(table, doc["id"], None) for doc in self.store.all(table)
+                          if doc.get("workshop_id") == workshop_id]
             self.store.put_many(batch)
-        self.changed(workshop_id)
+        self.events.changed(workshop_id)
 
     # -- sessions -----------------------------------------------------------
     def session(self, workshop_id: str, session_id: str) -> dict:
@@ -114,40 +129,39 @@ class WorkshopsMixin:
 
     def sessions(self, workshop_id: str) -> list[dict]:
         """The workshop's sessions in agenda order."""
-        workshop = self.workshop(workshop_id)
+        workshop = self.get(workshop_id)
         return [self.store.get("sessions", sid) for sid in workshop["session_ids"]]
+
+    def active_session(self, workshop: dict) -> dict | None:
+        """The session the room is in, or ``None`` (lobby)."""
+        sid = workshop.get("active_session_id")
+        return self.store.get("sessions", sid) if sid else None
 
     def add_session(self, workshop_id: str, slug: str, data: Mapping) -> dict:
         """Add a session of method ``slug``, configured from form data.
 
         :raises ConfigError: when the form is invalid (nothing is stored).
         """
-        method = self.method(slug)
+        method = self.methods.method(slug)
         title, config = parse_config(method, data)
         with self.lock:
-            workshop = self.workshop(workshop_id)
+            workshop = self.get(workshop_id)
             session = {
-                "id": new_id("s"),
-                "workshop_id": workshop_id,
-                "method": slug,
-                "title": title,
-                "config": config,
-                "state": method.initial_state(config),
-                "status": "pending",
+                "id": new_id("s"), "workshop_id": workshop_id, "method": slug, "title": title,
+                "config": config, "state": method.initial_state(config), "status": "pending",
                 "created_at": self.clock(),
             }
             workshop["session_ids"].append(session["id"])
-            self.store.put_many(
-                [("sessions", session["id"], session), ("workshops", workshop_id, workshop)]
-            )
-        self.changed(workshop_id)
+            self.store.put_many([("sessions", session["id"], session),
+                                 ("workshops", workshop_id, workshop)])
+        self.events.changed(workshop_id)
         return session
 
     def configure_session(self, workshop_id: str, session_id: str, data: Mapping) -> dict:
         """Change a session's title and, while it has not started, its config."""
         with self.lock:
             session = self.session(workshop_id, session_id)
-            method = self.method(session["method"])
+            method = self.methods.method(session["method"])
             data = dict(data)
             for field in method.config_fields():  # a file not uploaded again is kept
                 if field.kind == "file" and not data.get(field.name):
@@ -156,20 +170,17 @@ class WorkshopsMixin:
             session["title"] = title
             if config != session["config"]:
                 if session.get("started"):
-                    raise ActionError(
-                        "session_started",
-                        _("This session has started; only its title can change."),
-                    )
+                    raise ActionError("session_started", _("This session has started; only its title can change."))
                 session["config"] = config
                 session["state"] = method.initial_state(config)
             self.store.put("sessions", session_id, session)
-        self.changed(workshop_id)
+        self.events.changed(workshop_id)
         return session
 
     def move_session(self, workshop_id: str, session_id: str, position: Any) -> None:
         """Move a session to ``position`` (0-based) in the agenda."""
         with self.lock:
-            workshop = self.workshop(workshop_id)
+            workshop = self.get(workshop_id)
             self.session(workshop_id, session_id)
             ids = workshop["session_ids"]
             if isinstance(position, bool) or not isinstance(position, int):
@@ -179,56 +190,22 @@ class WorkshopsMixin:
             ids.remove(session_id)
             ids.insert(position, session_id)
             self.store.put("workshops", workshop_id, workshop)
-        self.changed(workshop_id)
+        self.events.changed(workshop_id)
 
     def delete_session(self, workshop_id: str, session_id: str) -> None:
-        """Remove a session and the agreements recorded in it."""
+        """Remove a session with its agreements, timers and computations."""
         with self.lock:
-            workshop = self.workshop(workshop_id)
+            workshop = self.get(workshop_id)
             self.session(workshop_id, session_id)
             workshop["session_ids"].remove(session_id)
             if workshop["active_session_id"] == session_id:
                 workshop["active_session_id"] = None
-            batch: list[tuple[str, str, dict | None]] = [
-                ("workshops", workshop_id, workshop),
-                ("sessions", session_id, None),
-            ]
-            for agreement in self.agreements(workshop_id, session_id):
-                batch.append(("agreements", agreement["id"], None))
+            batch: Batch = [("workshops", workshop_id, workshop), ("sessions", session_id, None)]
+            batch += self.session_records(session_id)
             self.store.put_many(batch)
-        self.changed(workshop_id)
+        self.events.changed(workshop_id)
 
-    def activate_session(self, workshop_id: str, session_id: str | None) -> None:
-        """Put the room into ``session_id`` (``None``: back to the lobby).
-
-        The previously active session keeps its state and can be resumed; a
-        closed session that is activated again is reopened.
-        """
-        with self.lock:
-            workshop = self.workshop(workshop_id)
-            batch: list[tuple[str, str, dict | None]] = []
-            previous = workshop["active_session_id"]
-            if previous and previous != session_id:
-                old = self.store.get("sessions", previous)
-                if old and old["status"] == "active":
-                    old["status"] = "pending"
-                    batch.append(("sessions", previous, old))
-            if session_id is not None:
-                session = self.session(workshop_id, session_id)
-                session["status"] = "active"
-                session["started"] = True
-                session.setdefault("activated_at", self.clock())
-                batch.append(("sessions", session_id, session))
-            workshop["active_session_id"] = session_id
-            batch.append(("workshops", workshop_id, workshop))
-            self.store.put_many(batch)
-        self.changed(workshop_id)
-
-    def close_session(self, workshop_id: str, session_id: str) -> None:
-        """Close a session: it stays on screen but accepts no more actions."""
-        with self.lock:
-            session = self.session(workshop_id, session_id)
-            session["status"] = "closed"
-            session["closed_at"] = self.clock()
-            self.store.put("sessions", session_id, session)
-        self.changed(workshop_id)
+    def session_records(self, session_id: str, tables: tuple[str, ...] = SESSION_TABLES) -> Batch:
+        """Deletions of the records of ``tables`` that belong to ``session_id``."""
+        return [(table, doc["id"], None) for table in tables for doc in self.store.all(table)
+                if doc.get("session_id") == session_id]

@@ -17,20 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator.app import create_app
-
-
-class FakeClock:
-    """A clock the test moves by hand: ``clock.advance(seconds)``."""
-
-    def __init__(self, start: float = 1_774_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        self.now += seconds
+from facilitator.testing import FakeClock
 
 
 @pytest.fixture
@@ -77,7 +64,7 @@ def runner():
 @pytest.fixture
 def workshop(core):
     """A named-mode workshop in German."""
-    return core.create_workshop(
+    return core.workshops.create(
         {"title": "Runder Tisch Integration", "date": "2026-03-30", "place": "Rathaus",
          "organiser": "Integrationsbüro", "language": "de", "privacy": "named"}
     )

@@ -8,123 +8,123 @@ from facilitator.methods import ActionError, Actor, ConfigError
 
 
 def test_create_workshop_validates_and_assigns_codes(core):
-    w = core.create_workshop({"title": "  AG Bildung  ", "privacy": "anonymous", "language": "en"})
+    w = core.workshops.create({"title": "  AG Bildung  ", "privacy": "anonymous", "language": "en"})
     assert w["title"] == "AG Bildung"
     assert len(w["join_code"]) == 6 and w["join_code"].isalnum()
     assert w["privacy"] == "anonymous"
-    other = core.create_workshop({"title": "Zweiter"})
+    other = core.workshops.create({"title": "Zweiter"})
     assert other["join_code"] != w["join_code"]
-    assert core.workshop_by_code(w["join_code"].lower())["id"] == w["id"]
+    assert core.workshops.by_code(w["join_code"].lower())["id"] == w["id"]
     with pytest.raises(ActionError) as err:
-        core.create_workshop({"title": ""})
+        core.workshops.create({"title": ""})
     assert err.value.code == "required"
     with pytest.raises(ActionError) as err:
-        core.create_workshop({"title": "x" * 500})
+        core.workshops.create({"title": "x" * 500})
     assert err.value.code == "too_long"
     with pytest.raises(ActionError) as err:
-        core.create_workshop({"title": "x", "date": "31.12.2026"})
+        core.workshops.create({"title": "x", "date": "31.12.2026"})
     assert err.value.code == "invalid_date"
-    assert len(core.workshops()) == 2
+    assert len(core.workshops.all()) == 2
 
 
 def test_unknown_workshop_and_session_errors(core, workshop):
     with pytest.raises(ActionError) as err:
-        core.workshop("nope")
+        core.workshops.get("nope")
     assert err.value.code == "unknown_workshop"
     with pytest.raises(ActionError) as err:
-        core.workshop_by_code("ZZZZZZ")
+        core.workshops.by_code("ZZZZZZ")
     assert err.value.code == "unknown_workshop"
     with pytest.raises(ActionError) as err:
-        core.session(workshop["id"], "nope")
+        core.workshops.session(workshop["id"], "nope")
     assert err.value.code == "unknown_session"
 
 
 def test_sessions_add_configure_move_activate_close(core, workshop):
     wid = workshop["id"]
-    a = core.add_session(wid, "dotvoting", {"title": "Prioritäten", "question": "Was zuerst?"})
-    b = core.add_session(wid, "fishbowl", {"topic": "Teilhabe"})
-    assert [s["id"] for s in core.sessions(wid)] == [a["id"], b["id"]]
+    a = core.workshops.add_session(wid, "dotvoting", {"title": "Prioritäten", "question": "Was zuerst?"})
+    b = core.workshops.add_session(wid, "fishbowl", {"topic": "Teilhabe"})
+    assert [s["id"] for s in core.workshops.sessions(wid)] == [a["id"], b["id"]]
     assert b["title"]  # defaults to the method name
     with pytest.raises(ConfigError) as err:
-        core.add_session(wid, "dotvoting", {"question": ""})
+        core.workshops.add_session(wid, "dotvoting", {"question": ""})
     assert "question" in err.value.errors
     with pytest.raises(ActionError):
-        core.add_session(wid, "nomethod", {})
-    core.move_session(wid, b["id"], 0)
-    assert [s["id"] for s in core.sessions(wid)] == [b["id"], a["id"]]
+        core.workshops.add_session(wid, "nomethod", {})
+    core.workshops.move_session(wid, b["id"], 0)
+    assert [s["id"] for s in core.workshops.sessions(wid)] == [b["id"], a["id"]]
     with pytest.raises(ActionError):
-        core.move_session(wid, b["id"], 7)
-    core.activate_session(wid, a["id"])
-    assert core.workshop(wid)["active_session_id"] == a["id"]
-    core.activate_session(wid, b["id"])
-    assert core.session(wid, a["id"])["status"] == "pending"
-    assert core.session(wid, b["id"])["status"] == "active"
-    core.close_session(wid, b["id"])
-    assert core.session(wid, b["id"])["status"] == "closed"
+        core.workshops.move_session(wid, b["id"], 7)
+    core.engine.activate_session(wid, a["id"])
+    assert core.workshops.get(wid)["active_session_id"] == a["id"]
+    core.engine.activate_session(wid, b["id"])
+    assert core.workshops.session(wid, a["id"])["status"] == "pending"
+    assert core.workshops.session(wid, b["id"])["status"] == "active"
+    core.engine.close_session(wid, b["id"])
+    assert core.workshops.session(wid, b["id"])["status"] == "closed"
     # a started session keeps its config; only the title may change
     with pytest.raises(ActionError) as err:
-        core.configure_session(wid, a["id"], {"title": "Neu", "question": "Anders?"})
+        core.workshops.configure_session(wid, a["id"], {"title": "Neu", "question": "Anders?"})
     assert err.value.code == "session_started"
-    core.configure_session(wid, a["id"], {"title": "Neu", "question": "Was zuerst?"})
-    assert core.session(wid, a["id"])["title"] == "Neu"
-    core.delete_session(wid, a["id"])
-    assert [s["id"] for s in core.sessions(wid)] == [b["id"]]
+    core.workshops.configure_session(wid, a["id"], {"title": "Neu", "question": "Was zuerst?"})
+    assert core.workshops.session(wid, a["id"])["title"] == "Neu"
+    core.workshops.delete_session(wid, a["id"])
+    assert [s["id"] for s in core.workshops.sessions(wid)] == [b["id"]]
 
 
 def test_join_named_and_anonymous(core, workshop):
     with pytest.raises(ActionError) as err:
-        core.join(workshop["id"], {"org_type": "mso"})
+        core.people.join(workshop["id"], {"org_type": "mso"})
     assert err.value.code == "required"
-    p = core.join(workshop["id"], {"name": "Ayşe", "organisation": "Elternverein", "org_type": "mso"})
-    assert core.participant_by_token(p["token"])["id"] == p["id"]
-    assert core.label(workshop, p) == "Ayşe"
+    p = core.people.join(workshop["id"], {"name": "Ayşe", "organisation": "Elternverein", "org_type": "mso"})
+    assert core.people.by_token(p["token"])["id"] == p["id"]
+    assert core.people.label(workshop, p) == "Ayşe"
     with pytest.raises(ActionError) as err:
-        core.join(workshop["id"], {"name": "X", "org_type": "secret-service"})
+        core.people.join(workshop["id"], {"name": "X", "org_type": "secret-service"})
     assert err.value.code == "invalid_choice"
-    anon = core.create_workshop({"title": "Anonym", "privacy": "anonymous", "language": "en"})
-    q = core.join(anon["id"], {"name": "Should not be kept", "org_type": "welfare"})
+    anon = core.workshops.create({"title": "Anonym", "privacy": "anonymous", "language": "en"})
+    q = core.people.join(anon["id"], {"name": "Should not be kept", "org_type": "welfare"})
     assert q["name"] == ""  # data minimisation: no name stored in anonymous mode
-    assert core.label(anon, q) == "Welfare association"
+    assert core.people.label(anon, q) == "Welfare association"
 
 
 def test_privacy_mode_is_locked_after_joining(core, workshop):
-    core.join(workshop["id"], {"name": "A"})
+    core.people.join(workshop["id"], {"name": "A"})
     with pytest.raises(ActionError) as err:
-        core.update_workshop(workshop["id"], {**workshop, "privacy": "anonymous"})
+        core.workshops.update(workshop["id"], {**workshop, "privacy": "anonymous"})
     assert err.value.code == "privacy_locked"
 
 
 def test_remove_participant_revokes_token_and_updates_methods(core, workshop):
     wid = workshop["id"]
-    s = core.add_session(wid, "dotvoting", {"question": "Q", "options": "A\nB", "skip_collect": True})
-    core.activate_session(wid, s["id"])
-    p = core.join(wid, {"name": "Ben"})
-    actor = core.actor(workshop, p)
+    s = core.workshops.add_session(wid, "dotvoting", {"question": "Q", "options": "A\nB", "skip_collect": True})
+    core.engine.activate_session(wid, s["id"])
+    p = core.people.join(wid, {"name": "Ben"})
+    actor = core.people.actor(workshop, p)
     option = s["state"]["options"]
     option_id = next(iter(option)) if isinstance(option, dict) else option[0]["id"]
-    core.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 2}, "x1")
-    core.remove_participant(wid, p["id"])
+    core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 2}, "x1")
+    core.engine.remove_participant(wid, p["id"])
     with pytest.raises(ActionError) as err:
-        core.participant_by_token(p["token"])
+        core.people.by_token(p["token"])
     assert err.value.code == "removed"
-    assert core.participants(wid) == []
-    view = core.method_view(workshop, core.session(wid, s["id"]), "facilitator", Actor("facilitator"))
+    assert core.people.of_workshop(wid) == []
+    view = core.engine.method_view(workshop, core.workshops.session(wid, s["id"]), "facilitator", Actor("facilitator"))
     assert "Ben" not in str(view)
     with pytest.raises(ActionError) as err:
-        core.remove_participant(wid, p["id"])
+        core.engine.remove_participant(wid, p["id"])
     assert err.value.code == "already_removed"
 
 
 def test_apply_action_envelope_receipts_and_roles(core, workshop):
     wid = workshop["id"]
-    s = core.add_session(wid, "dotvoting", {"question": "Q", "options": "A\nB", "skip_collect": True})
-    p = core.join(wid, {"name": "Cem"})
-    actor = core.actor(workshop, p)
-    option_id = core.method_view(workshop, s, "participant", actor)["options"][0]["id"]
+    s = core.workshops.add_session(wid, "dotvoting", {"question": "Q", "options": "A\nB", "skip_collect": True})
+    p = core.people.join(wid, {"name": "Cem"})
+    actor = core.people.actor(workshop, p)
+    option_id = core.engine.method_view(workshop, s, "participant", actor)["options"][0]["id"]
     with pytest.raises(ActionError) as err:  # not active yet
-        core.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 1}, "a1")
+        core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 1}, "a1")
     assert err.value.code == "session_not_active"
-    core.activate_session(wid, s["id"])
+    core.engine.activate_session(wid, s["id"])
     for bad_name, bad_payload, bad_id, code in [
         ("Set Dots!", {}, "a1", "invalid"),
         ("set_dots", [1, 2], "a1", "invalid"),
@@ -134,49 +134,49 @@ def test_apply_action_envelope_receipts_and_roles(core, workshop):
         ("reveal", {}, "a1", "forbidden"),
     ]:
         with pytest.raises(ActionError) as err:
-            core.apply_action(wid, actor, s["id"], bad_name, bad_payload, bad_id)
+            core.engine.apply_action(wid, actor, s["id"], bad_name, bad_payload, bad_id)
         assert err.value.code == code
-    before = core.session(wid, s["id"])["state"]
+    before = core.workshops.session(wid, s["id"])["state"]
     with pytest.raises(ActionError):
-        core.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 99}, "a2")
-    assert core.session(wid, s["id"])["state"] == before
-    first = core.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 1}, "a3")
-    again = core.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 1}, "a3")
+        core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 99}, "a2")
+    assert core.workshops.session(wid, s["id"])["state"] == before
+    first = core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 1}, "a3")
+    again = core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 1}, "a3")
     assert first == again
-    view = core.method_view(workshop, core.session(wid, s["id"]), "participant", actor)
+    view = core.engine.method_view(workshop, core.workshops.session(wid, s["id"]), "participant", actor)
     assert view["dots_left"] == view["dots_per_participant"] - 1
-    core.close_session(wid, s["id"])
+    core.engine.close_session(wid, s["id"])
     with pytest.raises(ActionError) as err:
-        core.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 0}, "a4")
+        core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": option_id, "count": 0}, "a4")
     assert err.value.code == "session_not_active"
 
 
 def test_ledger_create_edit_delete(core, workshop):
     wid = workshop["id"]
     with pytest.raises(ActionError) as err:
-        core.save_agreement(wid, {"what": "Flyer übersetzen"})
+        core.ledger.save(wid, {"what": "Flyer übersetzen"})
     assert err.value.code == "responsible_required"
-    a = core.save_agreement(wid, {"what": "Flyer übersetzen", "who_org": "MSO Brücke", "due": "2026-05-01"})
+    a = core.ledger.save(wid, {"what": "Flyer übersetzen", "who_org": "MSO Brücke", "due": "2026-05-01"})
     assert a["source"] == "facilitator" and a["session_id"] is None
-    edited = core.save_agreement(wid, {"id": a["id"], "what": "Flyer in 3 Sprachen", "who_person": "Frau K.",
+    edited = core.ledger.save(wid, {"id": a["id"], "what": "Flyer in 3 Sprachen", "who_person": "Frau K.",
                                        "who_org": "MSO Brücke", "due": "2026-05-15", "review": "2026-06-01"})
-    assert edited["id"] == a["id"] and core.agreements(wid)[0]["what"] == "Flyer in 3 Sprachen"
+    assert edited["id"] == a["id"] and core.ledger.of_workshop(wid)[0]["what"] == "Flyer in 3 Sprachen"
     with pytest.raises(ActionError) as err:
-        core.save_agreement(wid, {"id": a["id"], "what": "x", "who_org": "y", "due": "bald"})
+        core.ledger.save(wid, {"id": a["id"], "what": "x", "who_org": "y", "due": "bald"})
     assert err.value.code == "invalid_date"
-    assert core.agreements(wid)[0]["due"] == "2026-05-15"
+    assert core.ledger.of_workshop(wid)[0]["due"] == "2026-05-15"
     with pytest.raises(ActionError) as err:
-        core.save_agreement(wid, {"what": "x", "who_org": "y", "session_id": "nope"})
+        core.ledger.save(wid, {"what": "x", "who_org": "y", "session_id": "nope"})
     assert err.value.code == "unknown_session"
-    core.delete_agreement(wid, a["id"])
-    assert core.agreements(wid) == []
+    core.ledger.delete(wid, a["id"])
+    assert core.ledger.of_workshop(wid) == []
 
 
 def test_delete_workshop_erases_everything(core, workshop):
     wid = workshop["id"]
-    core.add_session(wid, "fishbowl", {"topic": "T"})
-    core.join(wid, {"name": "D"})
-    core.save_agreement(wid, {"what": "x", "who_org": "y"})
-    core.delete_workshop(wid)
+    core.workshops.add_session(wid, "fishbowl", {"topic": "T"})
+    core.people.join(wid, {"name": "D"})
+    core.ledger.save(wid, {"what": "x", "who_org": "y"})
+    core.workshops.delete(wid)
     for table in ("workshops", "sessions", "participants", "agreements"):
         assert [d for d in core.store.all(table) if d.get("workshop_id", d.get("id")) == wid] == []

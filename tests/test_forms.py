@@ -8,7 +8,7 @@ import pytest
 
 from facilitator import Field, Method, hookimpl
 from facilitator.app import create_app
-from facilitator.forms import parse_config
+from facilitator.fields import parse_config
 from facilitator.methods import ConfigError
 
 
@@ -20,12 +20,13 @@ class Everything(Method):
 
     def config_fields(self):
         return [
-            Field("text", "Text", required=True, max_length=10),
-            Field("count", "Count", kind="int", default=3, min=1, max=5),
-            Field("flag", "Flag", kind="bool"),
-            Field("colour", "Colour", kind="choice", default="red", choices=[("red", "Red"), ("blue", "Blue")]),
-            Field("items", "Items", kind="lines", max_items=2, max_length=5),
-            Field("csv", "CSV", kind="file", max_length=1000),
+            Field(name="text", label="Text", required=True, max_length=10),
+            Field(name="count", label="Count", kind="int", default=3, min=1, max=5),
+            Field(name="flag", label="Flag", kind="bool"),
+            Field(name="colour", label="Colour", kind="choice", default="red",
+                  choices=[("red", "Red"), ("blue", "Blue")]),
+            Field(name="items", label="Items", kind="lines", max_items=2, max_length=5),
+            Field(name="csv", label="CSV", kind="file", max_length=1000),
         ]
 
     def validate_config(self, config):
@@ -76,20 +77,21 @@ def test_uploaded_file_reaches_the_config_and_survives_edits():
     core = app.extensions["facilitator"]
     client = app.test_client()
     client.get(f"/f/{app.config['FACILITATOR_TOKEN']}")
-    workshop = core.create_workshop({"title": "Upload"})
+    workshop = core.workshops.create({"title": "Upload"})
     url = f"/facilitator/w/{workshop['id']}/sessions/new/everything"
     assert b'type="file"' in client.get(url).data
     response = client.post(url, data={"text": "hi", "csv": (io.BytesIO("\ufeffName;Ort\nVerein A;Kiel".encode()),
                                                                "groups.csv")}, content_type="multipart/form-data")
     assert response.status_code == 302
-    [session] = core.sessions(workshop["id"])
+    [session] = core.workshops.sessions(workshop["id"])
     assert session["config"]["csv"] == "Name;Ort\nVerein A;Kiel"
-    bad = client.post(url, data={"text": "hi", "csv": (io.BytesIO(b"\xff\xfe\x00bad"), "x.csv")},
+    bad = client.post(url, data={"text": "hi", "csv": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "x.csv")},
                       content_type="multipart/form-data")
-    assert bad.status_code == 302  # an undecodable upload counts as no file (the field is optional)
-    assert core.sessions(workshop["id"])[1]["config"]["csv"] == ""
+    assert bad.status_code == 400  # an unreadable upload is reported under its field, never "no file"
+    assert "konnte nicht gelesen werden" in bad.get_data(as_text=True)  # the German UI by default
+    assert len(core.workshops.sessions(workshop["id"])) == 1
     edit = client.post(f"/facilitator/w/{workshop['id']}/sessions/{session['id']}/edit",
                        data={"title": "Renamed", "text": "hi"}, content_type="multipart/form-data")
     assert edit.status_code == 302
-    assert core.session(workshop["id"], session["id"])["config"]["csv"] == "Name;Ort\nVerein A;Kiel"
+    assert core.workshops.session(workshop["id"], session["id"])["config"]["csv"] == "Name;Ort\nVerein A;Kiel"
     core.store.close()

@@ -9,30 +9,30 @@ from facilitator.minutes import md_escape, minutes_filename, minutes_html, minut
 def run_dot_vote(core, workshop):
     """A short dot vote with one agreement from it."""
     wid = workshop["id"]
-    s = core.add_session(wid, "dotvoting", {"title": "Prioritäten", "question": "Welches Handlungsfeld zuerst?",
+    s = core.workshops.add_session(wid, "dotvoting", {"title": "Prioritäten", "question": "Welches Handlungsfeld zuerst?",
                                              "options": "Bildung\nArbeit\nWohnen", "skip_collect": True})
-    core.activate_session(wid, s["id"])
-    people = [core.join(wid, {"name": n, "organisation": o, "org_type": t})
+    core.engine.activate_session(wid, s["id"])
+    people = [core.people.join(wid, {"name": n, "organisation": o, "org_type": t})
               for n, o, t in [("Ana", "Caritas", "welfare"), ("Bo", "MSO Brücke", "mso"), ("Cy", "", "mso")]]
-    options = {o["text"]: o["id"] for o in core.method_view(workshop, core.session(wid, s["id"]), "facilitator",
+    options = {o["text"]: o["id"] for o in core.engine.method_view(workshop, core.workshops.session(wid, s["id"]), "facilitator",
                                                               Actor("facilitator"))["options"]}
     for i, p in enumerate(people):
-        actor = core.actor(workshop, p)
-        core.apply_action(wid, actor, s["id"], "set_dots", {"option": options["Bildung"], "count": 2}, f"b{i}")
+        actor = core.people.actor(workshop, p)
+        core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": options["Bildung"], "count": 2}, f"b{i}")
         if i:
-            core.apply_action(wid, actor, s["id"], "set_dots", {"option": options["Wohnen"], "count": 1}, f"w{i}")
+            core.engine.apply_action(wid, actor, s["id"], "set_dots", {"option": options["Wohnen"], "count": 1}, f"w{i}")
     fac = Actor("facilitator")
     for n, name in enumerate(["close_voting", "reveal"]):
-        core.apply_action(wid, fac, s["id"], name, {}, f"f{n}")
-    core.apply_action(wid, fac, s["id"], "assign", {"option": options["Bildung"], "who_person": "Ana",
+        core.engine.apply_action(wid, fac, s["id"], name, {}, f"f{n}")
+    core.engine.apply_action(wid, fac, s["id"], "assign", {"option": options["Bildung"], "who_person": "Ana",
                                                     "who_org": "Caritas", "due": "2026-06-30"}, "f9")
     return s
 
 
 def test_named_minutes_have_header_agenda_sections_and_agreements(app, core, workshop):
     run_dot_vote(core, workshop)
-    core.add_session(workshop["id"], "fishbowl", {"title": "Aktuelle Stunde", "topic": "Teilhabe"})
-    core.save_agreement(workshop["id"], {"what": "Nächstes Treffen | Raum klären", "who_person": "Herr K.",
+    core.workshops.add_session(workshop["id"], "fishbowl", {"title": "Aktuelle Stunde", "topic": "Teilhabe"})
+    core.ledger.save(workshop["id"], {"what": "Nächstes Treffen | Raum klären", "who_person": "Herr K.",
                                          "who_org": "Landkreis", "review": "2026-07-27"})
     with app.app_context():
         text = minutes_markdown(core, workshop)
@@ -55,9 +55,9 @@ def test_named_minutes_have_header_agenda_sections_and_agreements(app, core, wor
 
 
 def test_anonymous_minutes_name_nobody(app, core):
-    workshop = core.create_workshop({"title": "Anonyme Runde", "privacy": "anonymous", "language": "en"})
-    core.join(workshop["id"], {"name": "Secret Name", "organisation": "Verein X", "org_type": "association"})
-    core.join(workshop["id"], {"org_type": "association"})
+    workshop = core.workshops.create({"title": "Anonyme Runde", "privacy": "anonymous", "language": "en"})
+    core.people.join(workshop["id"], {"name": "Secret Name", "organisation": "Verein X", "org_type": "association"})
+    core.people.join(workshop["id"], {"org_type": "association"})
     with app.app_context():
         text = minutes_markdown(core, workshop)
     assert "Secret Name" not in text and "Verein X" not in text
@@ -75,8 +75,8 @@ def test_minutes_follow_the_workshop_language(app, core, workshop):
 
 
 def test_html_minutes_cannot_carry_markup(app, core):
-    workshop = core.create_workshop({"title": "<script>alert(1)</script> Treffen", "language": "en"})
-    core.save_agreement(workshop["id"], {"what": "<img src=x onerror=alert(1)> **bold**", "who_org": "A"})
+    workshop = core.workshops.create({"title": "<script>alert(1)</script> Treffen", "language": "en"})
+    core.ledger.save(workshop["id"], {"what": "<img src=x onerror=alert(1)> **bold**", "who_org": "A"})
     with app.app_context():
         html = minutes_html(core, workshop)
     assert "<script" not in html and "<img" not in html

@@ -66,7 +66,7 @@ import facilitator, facilitator_plugins, facilitator_templates, sys
 from facilitator.app import create_app
 app = create_app({"TESTING": True, "SECRET_KEY": "x"})
 core = app.extensions["facilitator"]
-w = core.create_workshop({"title": "Smoke"})
+w = core.workshops.create({"title": "Smoke"})
 client = app.test_client()
 assert client.get("/j/" + w["join_code"]).status_code == 200
 assert client.get("/static/js/socket.io.min.js").status_code == 200

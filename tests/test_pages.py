@@ -19,7 +19,7 @@ def test_create_workshop_and_add_sessions_through_forms(fac, core):
         "title": "Netzwerktreffen", "date": "2026-04-27", "place": "Kreishaus", "organiser": "Landkreis",
         "language": "de", "privacy": "anonymous"})
     assert response.status_code == 302
-    workshop = core.workshops()[0]
+    workshop = core.workshops.all()[0]
     assert workshop["privacy"] == "anonymous"
     dashboard = fac.get(response.headers["Location"])
     assert dashboard.status_code == 200 and workshop["join_code"].encode() in dashboard.data
@@ -28,36 +28,36 @@ def test_create_workshop_and_add_sessions_through_forms(fac, core):
     bad = fac.post(f"/facilitator/w/{workshop['id']}/sessions/new/dotvoting",
                    data={"question": "", "dots_per_participant": "99"})
     assert bad.status_code == 400 and b"field-error" in bad.data
-    assert core.sessions(workshop["id"]) == []
+    assert core.workshops.sessions(workshop["id"]) == []
     ok = fac.post(f"/facilitator/w/{workshop['id']}/sessions/new/dotvoting",
                   data={"title": "Prioritäten", "question": "Was zuerst?", "dots_per_participant": "5",
                         "max_per_option": "2"})
     assert ok.status_code == 302
-    [session] = core.sessions(workshop["id"])
+    [session] = core.workshops.sessions(workshop["id"])
     assert session["config"]["dots_per_participant"] == 5 and session["title"] == "Prioritäten"
     assert fac.get(f"/facilitator/w/{workshop['id']}/sessions/new/nomethod").status_code == 404
     edit = fac.post(f"/facilitator/w/{workshop['id']}/sessions/{session['id']}/edit",
                     data={"title": "Neu", "question": "Was zuerst?", "dots_per_participant": "4",
                           "max_per_option": "2"})
-    assert edit.status_code == 302 and core.sessions(workshop["id"])[0]["config"]["dots_per_participant"] == 4
+    assert edit.status_code == 302 and core.workshops.sessions(workshop["id"])[0]["config"]["dots_per_participant"] == 4
 
 
 def test_cross_site_form_posts_are_refused(fac, core):
     response = fac.post("/facilitator/workshops", data={"title": "X"}, headers={"Origin": "http://evil.example"})
     assert response.status_code == 403
-    assert core.workshops() == []
+    assert core.workshops.all() == []
 
 
 def test_join_form_sets_identity_and_shows_live_page(client, core, workshop):
     page = client.get(f"/j/{workshop['join_code']}")
     assert page.status_code == 200 and b'name="name"' in page.data
     missing = client.post(f"/j/{workshop['join_code']}", data={"org_type": "mso"})
-    assert missing.status_code == 400 and core.participants(workshop["id"]) == []
+    assert missing.status_code == 400 and core.people.of_workshop(workshop["id"]) == []
     joined = client.post(f"/j/{workshop['join_code']}", data={"name": "Jana", "organisation": "Tafel",
                                                               "org_type": "volunteers", "language": "en"})
     assert joined.status_code == 302
     live = client.get(f"/j/{workshop['join_code']}")
-    [participant] = core.participants(workshop["id"])
+    [participant] = core.people.of_workshop(workshop["id"])
     assert b'id="live"' in live.data and participant["token"].encode() in live.data
     assert b"My language" in live.data  # the page speaks the participant's language
 
@@ -121,4 +121,4 @@ def test_join_with_a_body_that_is_not_an_object(client, core, workshop):
     for body in ("[1, 2]", "not json"):
         reply = client.post(f"/j/{workshop['join_code']}", data=body, content_type="application/json")
         assert reply.status_code == 400 and reply.json["error"]["code"] == "invalid"
-    assert core.participants(workshop["id"]) == []
+    assert core.people.of_workshop(workshop["id"]) == []

@@ -19,30 +19,28 @@ from facilitator.plugins import (
 )
 
 TINY_PLUGIN = '''
-"""A tiny third-party method: everyone may raise a hand once."""
-from facilitator import hookimpl, Method, Field, ActionError
+"""A tiny third-party method: everyone may raise a hand once; plus pages and assets."""
+from facilitator import hookimpl, Method, Field, ActionError, Page, Route, action
 
 
 class HandsMethod(Method):
     slug = "hands"
     name = "Raise hands"
     description = "Count raised hands."
-    actions = {"raise": ("participant",), "note": ("facilitator",)}
-
-    def config_fields(self):
-        return [Field("prompt", "Prompt", required=True)]
+    fields = (Field(name="prompt", label="Prompt", required=True),)
 
     def initial_state(self, config):
         return {"hands": []}
 
-    def apply(self, state, action, payload, actor, ctx):
-        if action == "raise":
-            if actor.participant_id in state["hands"]:
-                raise ActionError("already_raised", "Your hand is already up.")
-            state["hands"].append(actor.participant_id)
-        else:
-            ctx.record_agreement(what=payload.get("what", ""), who_org="Everyone")
-        return state
+    @action("participant", name="raise")
+    def raise_hand(self, state, payload, actor, ctx):
+        if actor.participant_id in state["hands"]:
+            raise ActionError("already_raised", "Your hand is already up.")
+        state["hands"].append(actor.participant_id)
+
+    @action("facilitator")
+    def note(self, state, payload, actor, ctx):
+        ctx.record_agreement(what=payload.get("what", ""), who_org="Everyone")
 
     def view(self, state, role, actor, ctx):
         return {"count": len(state["hands"]), "prompt": ctx.config["prompt"]}
@@ -51,9 +49,43 @@ class HandsMethod(Method):
         return "Hands raised: %d" % len(state["hands"])
 
 
+def handout(request, workshop_id, session_id):
+    session = request.session(workshop_id, session_id)
+    return request.render("hands/handout.html", workshop=request.workshop(workshop_id),
+                          prompt=session["config"]["prompt"], hands=len(session["state"]["hands"]))
+
+
+def template_csv(request):
+    return Page(body="Gruppe;Stadt\\nMädchentreff;Köln\\n", mimetype="text/csv",
+                filename="Vorlage Gruppen-Übersicht.csv")
+
+
+def whoami(request, workshop_id):
+    return "<p id='me'>%s</p>" % request.participant["label"]
+
+
 @hookimpl
 def facilitator_register_methods():
     return [HandsMethod()]
+
+
+@hookimpl
+def facilitator_register_routes():
+    return [
+        Route(path="/plugins/hands/handout/<workshop_id>/<session_id>", view=handout),
+        Route(path="/plugins/hands/template.csv", view=template_csv, roles=("public",)),
+        Route(path="/plugins/hands/me/<workshop_id>", view=whoami, roles=("participant",)),
+    ]
+
+
+@hookimpl
+def facilitator_extra_js_urls():
+    return ["/plugins/hands/static/hands.js"]
+
+
+@hookimpl
+def facilitator_extra_css_urls():
+    return ["/plugins/hands/static/hands.css"]
 
 
 @hookimpl
@@ -78,6 +110,13 @@ def third_party_plugin(tmp_path, monkeypatch):
             '<p class="prompt">{{ view.prompt }}</p><p>Hands: <b id="hands">{{ view.count }}</b></p>'
             '<button data-action="raise">{{ _("Raise") }}</button>'
         )
+    (package / "templates" / "hands" / "handout.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ workshop.title }}</h1>'
+        '<p class="prompt">{{ prompt }}</p><p id="hands">{{ hands }}</p>{% endblock %}'
+    )
+    (package / "static").mkdir()
+    (package / "static" / "hands.js").write_text("window.handsLoaded = true;\n")
+    (package / "static" / "hands.css").write_text(".prompt { font-weight: bold; }\n")
     dist = tmp_path / "hands_method-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hands-method\nVersion: 1.0\n")
@@ -116,16 +155,16 @@ def test_third_party_method_end_to_end(third_party_plugin):
                for p in describe_plugins(app.extensions["facilitator.pm"]))
     fac = app.test_client()
     fac.get(f"/f/{app.config['FACILITATOR_TOKEN']}")
-    workshop = core.create_workshop({"title": "Plugin test", "language": "en"})
+    workshop = core.workshops.create({"title": "Plugin test", "language": "en"})
     assert fac.post(f"/facilitator/w/{workshop['id']}/sessions/new/hands", data={"prompt": ""}).status_code == 400
     assert fac.post(f"/facilitator/w/{workshop['id']}/sessions/new/hands",
                     data={"title": "Hands up", "prompt": "Who is new here?"}).status_code == 302
-    [session] = core.sessions(workshop["id"])
+    [session] = core.workshops.sessions(workshop["id"])
     socketio = app.extensions["socketio"]
     facilitator = socketio.test_client(app, auth={"role": "facilitator", "workshop": workshop["id"],
                                                   "token": app.config["FACILITATOR_TOKEN"]})
     assert facilitator.emit("session.activate", {"session_id": session["id"]}, callback=True)["ok"]
-    participant = core.join(workshop["id"], {"name": "Lea"})
+    participant = core.people.join(workshop["id"], {"name": "Lea"})
     phone = socketio.test_client(app, auth={"role": "participant", "token": participant["token"]})
     last_view = [e for e in phone.get_received() if e["name"] == "view"][-1]["args"][0]
     assert "Who is new here?" in last_view["html"] and last_view["data"]["count"] == 0
@@ -136,7 +175,7 @@ def test_third_party_method_end_to_end(third_party_plugin):
     assert facilitator.emit("action", {"session_id": session["id"], "action": "note",
                                        "payload": {"what": "Welcome round"}, "action_id": "n1"},
                             callback=True)["ok"]
-    [agreement] = core.agreements(workshop["id"])
+    [agreement] = core.ledger.of_workshop(workshop["id"])
     assert agreement["session_id"] == session["id"] and agreement["source"] == "method"
     minutes = fac.get(f"/facilitator/w/{workshop['id']}/minutes.md").get_data(as_text=True)
     assert "Hands raised: 1" in minutes and "Welcome round" in minutes
@@ -155,3 +194,79 @@ def test_duplicate_slugs_are_refused(third_party_plugin):
 
     with pytest.raises(ValueError, match="hands"):
         collect_methods(make_plugin_manager((Twin,)))
+
+
+def test_plugin_pages_are_mounted_behind_their_roles(third_party_plugin):
+    app = create_app({"TESTING": True, "LIVE_SYNC": True, "SECRET_KEY": "t"})
+    core = app.extensions["facilitator"]
+    workshop = core.workshops.create({"title": "Plugin pages", "language": "en"})
+    session = core.workshops.add_session(workshop["id"], "hands", {"prompt": "Wer ist neu <hier>?"})
+    handout = f"/plugins/hands/handout/{workshop['id']}/{session['id']}"
+    anonymous = app.test_client()
+    assert anonymous.get(handout).status_code == 403
+    fac = app.test_client()
+    fac.get(f"/f/{app.config['FACILITATOR_TOKEN']}")
+    page = fac.get(handout)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<h1>Plugin pages</h1>" in html and "Wer ist neu &lt;hier&gt;?" in html
+    assert fac.get(f"/plugins/hands/handout/{workshop['id']}/nope").status_code == 404
+    csv = anonymous.get("/plugins/hands/template.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert "Mädchentreff;Köln" in csv.get_data(as_text=True)
+    assert "filename*=UTF-8''Vorlage%20Gruppen-%C3%9Cbersicht.csv" in csv.headers["Content-Disposition"]
+    # A participant page: only with this workshop's participant cookie.
+    me = f"/plugins/hands/me/{workshop['id']}"
+    assert fac.get(me).status_code == 403
+    phone = app.test_client()
+    joined = phone.post(f"/j/{workshop['join_code']}", json={"name": "Lea"})
+    assert joined.status_code == 200
+    assert "<p id='me'>Lea</p>" in phone.get(me).get_data(as_text=True)
+    core.store.close()
+
+
+def test_plugin_assets_are_on_every_page_and_served(third_party_plugin):
+    app = create_app({"TESTING": True, "LIVE_SYNC": True, "SECRET_KEY": "t"})
+    core = app.extensions["facilitator"]
+    workshop = core.workshops.create({"title": "Assets", "language": "en"})
+    client = app.test_client()
+    client.post(f"/j/{workshop['join_code']}", json={"name": "Lea"})
+    html = client.get(f"/j/{workshop['join_code']}").get_data(as_text=True)
+    assert '<script src="/plugins/hands/static/hands.js"></script>' in html
+    assert '<link rel="stylesheet" href="/plugins/hands/static/hands.css">' in html
+    assert html.index("js/live.js") < html.index("hands.js")  # after the core's page script
+    assert client.get("/plugins/hands/static/hands.js").get_data(as_text=True) == "window.handsLoaded = true;\n"
+    core.store.close()
+
+
+def test_plugin_mistakes_stop_the_start_naming_the_plugin():
+    from facilitator import Field, Method, Route, hookimpl
+
+    class Typo:
+        class Broken(Method):
+            slug = "broken"
+            name = "Broken"
+
+            def config_fields(self):
+                return [Field(name="a", label="A"), Field(name="a", label="A again")]
+
+        @staticmethod
+        @hookimpl
+        def facilitator_register_methods():
+            return [Typo.Broken()]
+
+    with pytest.raises(ValueError, match="Typo.*'a'|'a'.*Typo|appears twice"):
+        collect_methods(make_plugin_manager((Typo,)))
+    with pytest.raises(ValueError, match="unknown kind 'integer'"):
+        Field(name="chairs", label="Chairs", kind="integer")
+    with pytest.raises(ValueError, match="/plugins/"):
+        Route(path="/facilitator/steal", view=lambda request: "")
+
+    class Remote:
+        @staticmethod
+        @hookimpl
+        def facilitator_extra_js_urls():
+            return ["https://cdn.example/x.js"]
+
+    with pytest.raises(ValueError, match="path on this server"):
+        create_app({"TESTING": True, "SECRET_KEY": "t", "PLUGINS": (Remote,)})

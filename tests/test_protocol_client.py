@@ -388,9 +388,12 @@ def test_dot_voting_as_an_outside_client(server, peers):
         first = phone_a.act(dot_session, "add_option", {"text": "Mobility  and transport"},
                             action_id="ana-add-1")
         assert first["ok"] is True and first["reply"]["option"], first
-        retry = phone_a.act(dot_session, "add_option", {"text": "Mobility and transport"},
+        retry = phone_a.act(dot_session, "add_option", {"text": "Mobility  and transport"},
                             action_id="ana-add-1")
         assert retry == first, "a retried action id must get the first reply"
+        # The same id with another payload is no retry: refused, nothing changes (§7).
+        refused(phone_a.act(dot_session, "add_option", {"text": "Mobility and transport"},
+                            action_id="ana-add-1"), "action_id_reused")
         view = fac.wait_view("the new option", lambda v: any(
             o["text"] == "Mobility and transport" for o in (v.get("data") or {}).get("options", [])
         ), since)
@@ -432,9 +435,12 @@ def test_dot_voting_as_an_outside_client(server, peers):
     ack = phone_a.act(dot_session, "set_dots", {"option": first_option, "count": 1},
                       action_id="ana-dots-1")
     assert ack == {"ok": True, "reply": {"dots_left": budget - 1}}, ack
-    again = phone_a.act(dot_session, "set_dots", {"option": first_option, "count": 2},
+    again = phone_a.act(dot_session, "set_dots", {"option": first_option, "count": 1},
                         action_id="ana-dots-1")
     assert again == ack, "a retry gets the first reply and changes nothing"
+    # The same id with another payload is not a retry: refused, and it changes nothing.
+    refused(phone_a.act(dot_session, "set_dots", {"option": first_option, "count": 2},
+                        action_id="ana-dots-1"), "action_id_reused")
     mine = phone_a.wait_view("Ana's own dot", in_session(dot_session, dots_left=budget - 1),
                              marks["Ana"])
     assert option_by_id(mine, first_option)["mine"] == 1
@@ -478,7 +484,7 @@ def test_dot_voting_as_an_outside_client(server, peers):
         assert view["session"]["id"] == dot_session
     refused(phone_b.act(dot_session, "set_dots", {"option": second_option, "count": 1}),
             "session_not_active")
-    retry = phone_a.act(dot_session, "set_dots", {"option": first_option, "count": 3},
+    retry = phone_a.act(dot_session, "set_dots", {"option": first_option, "count": 1},
                         action_id="ana-dots-1")
     assert retry == {"ok": True, "reply": {"dots_left": budget - 1}}, retry
 

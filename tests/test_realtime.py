@@ -10,7 +10,7 @@ def views(client) -> list[dict]:
 
 def dot_session(core, workshop):
     """An active dot-voting session with three prepared options."""
-    s = core.add_session(workshop["id"], "dotvoting",
+    s = core.workshops.add_session(workshop["id"], "dotvoting",
                          {"question": "Was zuerst?", "options": "Bildung\nArbeit\nWohnen", "skip_collect": True})
     return s
 
@@ -25,7 +25,7 @@ def test_connect_requires_valid_credentials(sio, workshop, app):
 
 
 def test_every_role_gets_a_view_on_connect(sio, core, workshop):
-    p = core.join(workshop["id"], {"name": "Ana"})
+    p = core.people.join(workshop["id"], {"name": "Ana"})
     for client in (sio("facilitator", workshop), sio("projector", workshop), sio("participant", token=p["token"])):
         received = views(client)
         assert received and received[-1]["workshop"]["id"] == workshop["id"]
@@ -35,8 +35,8 @@ def test_every_role_gets_a_view_on_connect(sio, core, workshop):
 
 def test_participant_view_follows_active_session(sio, core, workshop):
     s1 = dot_session(core, workshop)
-    s2 = core.add_session(workshop["id"], "fishbowl", {"topic": "Ehrenamt"})
-    p = core.join(workshop["id"], {"name": "Ana"})
+    s2 = core.workshops.add_session(workshop["id"], "fishbowl", {"topic": "Ehrenamt"})
+    p = core.people.join(workshop["id"], {"name": "Ana"})
     phone, fac, beamer = sio("participant", token=p["token"]), sio("facilitator", workshop), sio("projector", workshop)
     for c in (phone, fac, beamer):
         views(c)
@@ -53,7 +53,7 @@ def test_participant_view_follows_active_session(sio, core, workshop):
 
 def test_facilitator_events_are_refused_to_other_roles(sio, core, workshop):
     s = dot_session(core, workshop)
-    p = core.join(workshop["id"], {"name": "Ana"})
+    p = core.people.join(workshop["id"], {"name": "Ana"})
     phone, beamer = sio("participant", token=p["token"]), sio("projector", workshop)
     for client in (phone, beamer):
         for event, data in [("session.activate", {"session_id": s["id"]}),
@@ -61,8 +61,8 @@ def test_facilitator_events_are_refused_to_other_roles(sio, core, workshop):
                             ("agreement.save", {"what": "x", "who_org": "y"})]:
             reply = client.emit(event, data, callback=True)
             assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
-    assert core.workshop(workshop["id"])["active_session_id"] is None
-    assert core.agreements(workshop["id"]) == []
+    assert core.workshops.get(workshop["id"])["active_session_id"] is None
+    assert core.ledger.of_workshop(workshop["id"]) == []
     reply = beamer.emit("action", {"session_id": s["id"], "action": "set_dots", "payload": {}, "action_id": "1"},
                         callback=True)
     assert reply["error"]["code"] == "forbidden"
@@ -72,9 +72,9 @@ def test_malformed_events_get_clear_errors_and_change_nothing(sio, core, worksho
     s = dot_session(core, workshop)
     fac = sio("facilitator", workshop)
     fac.emit("session.activate", {"session_id": s["id"]}, callback=True)
-    p = core.join(workshop["id"], {"name": "Ana"})
+    p = core.people.join(workshop["id"], {"name": "Ana"})
     phone = sio("participant", token=p["token"])
-    state = core.session(workshop["id"], s["id"])["state"]
+    state = core.workshops.session(workshop["id"], s["id"])["state"]
     for data in ["text", 42, None, ["list"], {"session_id": s["id"]},
                  {"session_id": "nope", "action": "set_dots", "payload": {}, "action_id": "1"},
                  {"session_id": s["id"], "action": "set_dots", "payload": "x", "action_id": "1"},
@@ -85,7 +85,7 @@ def test_malformed_events_get_clear_errors_and_change_nothing(sio, core, worksho
         reply = phone.emit("action", data, callback=True)
         assert reply["ok"] is False, data
         assert reply["error"]["code"] and reply["error"]["message"], data
-    assert core.session(workshop["id"], s["id"])["state"] == state
+    assert core.workshops.session(workshop["id"], s["id"])["state"] == state
     reply = fac.emit("session.move", {"session_id": s["id"], "position": "first"}, callback=True)
     assert reply["error"]["code"] == "invalid"
     reply = fac.emit("agreement.save", {"what": "x" * 600, "who_org": "y"}, callback=True)
@@ -95,7 +95,7 @@ def test_malformed_events_get_clear_errors_and_change_nothing(sio, core, worksho
 def test_retried_action_counts_once_and_acks_are_identical(sio, core, workshop):
     s = dot_session(core, workshop)
     sio("facilitator", workshop).emit("session.activate", {"session_id": s["id"]}, callback=True)
-    p = core.join(workshop["id"], {"name": "Ana"})
+    p = core.people.join(workshop["id"], {"name": "Ana"})
     phone = sio("participant", token=p["token"])
     option = views(phone)[-1]["data"]["options"][0]["id"]
     message = {"session_id": s["id"], "action": "set_dots", "payload": {"option": option, "count": 1},
@@ -112,7 +112,7 @@ def test_views_are_sent_only_when_they_change(sio, core, workshop):
     s = dot_session(core, workshop)
     fac = sio("facilitator", workshop)
     fac.emit("session.activate", {"session_id": s["id"]}, callback=True)
-    a, b = core.join(workshop["id"], {"name": "A"}), core.join(workshop["id"], {"name": "B"})
+    a, b = core.people.join(workshop["id"], {"name": "A"}), core.people.join(workshop["id"], {"name": "B"})
     phone_a, phone_b = sio("participant", token=a["token"]), sio("participant", token=b["token"])
     option = views(phone_a)[-1]["data"]["options"][0]["id"]
     views(phone_b)
@@ -123,7 +123,7 @@ def test_views_are_sent_only_when_they_change(sio, core, workshop):
 
 
 def test_remove_participant_disconnects_their_phones(sio, core, workshop):
-    p = core.join(workshop["id"], {"name": "Ana"})
+    p = core.people.join(workshop["id"], {"name": "Ana"})
     phone, fac = sio("participant", token=p["token"]), sio("facilitator", workshop)
     assert fac.emit("participant.remove", {"participant_id": p["id"]}, callback=True) == {"ok": True}
     assert not phone.is_connected()
@@ -135,13 +135,13 @@ def test_remove_participant_disconnects_their_phones(sio, core, workshop):
 def test_participant_language_is_their_own(sio, core, workshop):
     s = dot_session(core, workshop)
     sio("facilitator", workshop).emit("session.activate", {"session_id": s["id"]}, callback=True)
-    p = core.join(workshop["id"], {"name": "Ana", "language": "en"})
+    p = core.people.join(workshop["id"], {"name": "Ana", "language": "en"})
     phone = sio("participant", token=p["token"])
     html_en = views(phone)[-1]["html"]
     assert phone.emit("language", {"language": "de"}, callback=True) == {"ok": True}
     html_de = views(phone)[-1]["html"]
     assert html_en != html_de
-    assert core.participant(workshop["id"], p["id"])["language"] == "de"
+    assert core.people.get(workshop["id"], p["id"])["language"] == "de"
     assert phone.emit("language", {"language": "xx"}, callback=True)["error"]["code"] == "invalid_choice"
 
 
@@ -152,7 +152,7 @@ def test_agreements_over_socket(sio, core, workshop):
     assert reply["ok"] and reply["agreement"]["id"]
     assert "Dolmetscherpool" in views(fac)[-1]["html"]
     reply = fac.emit("agreement.delete", {"id": reply["agreement"]["id"]}, callback=True)
-    assert reply == {"ok": True} and core.agreements(workshop["id"]) == []
+    assert reply == {"ok": True} and core.ledger.of_workshop(workshop["id"]) == []
 
 
 def test_unknown_events_are_answered(sio, workshop):
@@ -170,13 +170,13 @@ def test_an_action_id_cannot_be_reused_for_another_action(sio, core, workshop):
     reused = fac.emit("action", {"session_id": s["id"], "action": "reveal", "payload": {}, "action_id": "x"},
                       callback=True)
     assert reused["error"]["code"] == "action_id_reused"
-    assert core.session(workshop["id"], s["id"])["state"]["phase"] == "closed"
+    assert core.workshops.session(workshop["id"], s["id"])["state"]["phase"] == "closed"
 
 
 def test_structured_data_for_own_clients_and_no_names_on_the_wall(sio, core, workshop):
     s = dot_session(core, workshop)
-    core.join(workshop["id"], {"name": "Ana", "org_type": "mso"})
-    core.save_agreement(workshop["id"], {"what": "Protokoll verschicken", "who_org": "Landkreis"})
+    core.people.join(workshop["id"], {"name": "Ana", "org_type": "mso"})
+    core.ledger.save(workshop["id"], {"what": "Protokoll verschicken", "who_org": "Landkreis"})
     fac_view = views(sio("facilitator", workshop))[-1]
     assert [a["id"] for a in fac_view["agenda"]] == [s["id"]]
     assert fac_view["roster"]["people"][0]["label"] == "Ana"
@@ -187,8 +187,8 @@ def test_structured_data_for_own_clients_and_no_names_on_the_wall(sio, core, wor
 
 
 def test_workshop_edits_reach_open_clients(sio, core, workshop):
-    p = core.join(workshop["id"], {"name": "Ana"})
+    p = core.people.join(workshop["id"], {"name": "Ana"})
     phone = sio("participant", token=p["token"])
     views(phone)
-    core.update_workshop(workshop["id"], {**workshop, "title": "Runder Tisch Integration 2026"})
+    core.workshops.update(workshop["id"], {**workshop, "title": "Runder Tisch Integration 2026"})
     assert views(phone)[-1]["workshop"]["title"] == "Runder Tisch Integration 2026"

@@ -208,7 +208,7 @@ def test_landing_page_follows_accept_language(app, language, other):
 
 @pytest.mark.parametrize("language, other", [("de", "en"), ("en", "de")])
 def test_join_page_follows_accept_language(app, language, other):
-    workshop = app.extensions["facilitator"].create_workshop(
+    workshop = app.extensions["facilitator"].workshops.create(
         {"title": "Runder Tisch Integration", "language": "de", "privacy": "named"}
     )
     page = app.test_client().get(

@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-from facilitator.i18n import _, lazy_gettext
-from facilitator.methods import ConfigError, Field
+from facilitator import ConfigError, Field, _, lazy_gettext
 
 from . import rules
 
-
-def fields() -> list[Field]:
-    """Question, dots and cap, result visibility, order, categories, prepared options."""
-    return [
-        Field("question", lazy_gettext("Question"), required=True, max_length=200),
-        Field("dots_per_participant", lazy_gettext("Dots per participant"), kind="int",
-              default=3, min=1, max=20),
-        Field("max_per_option", lazy_gettext("Most dots one person may put on one option"),
-              kind="int", default=3, min=1, max=20,
-              help=lazy_gettext("1 means no stacking.")),
-        Field("results", lazy_gettext("Results"), kind="choice", default="hidden",
-              choices=[("hidden", lazy_gettext("Hidden until revealed")),
-                       ("live", lazy_gettext("Live while voting"))]),
-        Field("order", lazy_gettext("Order of options on phones"), kind="choice",
-              default="shuffled",
-              choices=[("shuffled", lazy_gettext("Shuffled for each participant")),
-                       ("fixed", lazy_gettext("The same for everyone"))]),
-        Field("categories", lazy_gettext("Categories (one per line, optional)"),
-              kind="lines", default=[], max_length=60, max_items=20),
-        Field("options", lazy_gettext("Prepared options (one per line, optional)"),
-              kind="lines", default=[], max_length=rules.MAX_OPTION_LENGTH, max_items=50),
-        Field("skip_collect", lazy_gettext("Skip collecting: vote on the prepared options"),
-              kind="bool", default=False),
-    ]
+#: The form: question, dots and cap, result visibility, order, categories, prepared options.
+FIELDS: tuple[Field, ...] = (
+    Field(name="question", label=lazy_gettext("Question"), required=True, max_length=200),
+    Field(name="dots_per_participant", label=lazy_gettext("Dots per participant"), kind="int",
+          default=3, min=1, max=20),
+    Field(name="max_per_option", label=lazy_gettext("Most dots one person may put on one option"),
+          kind="int", default=3, min=1, max=20, help=lazy_gettext("1 means no stacking.")),
+    Field(name="results", label=lazy_gettext("Results"), kind="choice", default="hidden",
+          choices=(("hidden", lazy_gettext("Hidden until revealed")),
+                   ("live", lazy_gettext("Live while voting")))),
+    Field(name="order", label=lazy_gettext("Order of options on phones"), kind="choice",
+          default="shuffled",
+          choices=(("shuffled", lazy_gettext("Shuffled for each participant")),
+                   ("fixed", lazy_gettext("The same for everyone")))),
+    Field(name="categories", label=lazy_gettext("Categories (one per line, optional)"),
+          kind="lines", default=(), max_length=60, max_items=20),
+    Field(name="options", label=lazy_gettext("Prepared options (one per line, optional)"),
+          kind="lines", default=(), max_length=rules.MAX_OPTION_LENGTH, max_items=50),
+    Field(name="skip_collect", label=lazy_gettext("Skip collecting: vote on the prepared options"),
+          kind="bool", default=False),
+)
 
 
 def validate(config: dict) -> dict:

@@ -14,30 +14,28 @@ State layout (plain JSON)::
     dots:     {pid: {option_id: n}}         totals: {option_id: n}
     round, top_n (the cut that started this runoff), present (snapshot at close)
     rounds:   finished rounds [{round, top_n, ballot, totals, voters, present}]
-    assigned: {option_id: [agreement ids]}  removed: [pid]
+    assigned: {option_id: [agreement ids]}
+
+Removed participants are the core's business: it refuses their actions and
+leaves them out of ``ctx.participants()``; :meth:`DotVotingMethod.participant_removed`
+only takes their dots out of an unrevealed tally. (States stored before may
+still hold a ``removed`` list; nothing reads it.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar
+from facilitator import ActionError, Actor, Method, MethodContext, _, action, lazy_gettext
 
-from facilitator.i18n import _, lazy_gettext
-from facilitator.methods import ActionError, Actor, Field, Method, MethodContext
-
-from . import rules
-
-AGREEMENT_FIELDS = ("who_person", "who_org", "due", "review")
-from .config import demo, fields, validate
+from . import config, rules
 from .minutes import render_minutes
-from .views import view_for
+from .views import results_visible, view_for
 
+#: The payload fields of ``assign`` that go into the agreement besides its text.
+AGREEMENT_FIELDS = ("who_person", "who_org", "due", "review")
 #: Phases in which dots can no longer be taken back by removing a participant.
 REVEALED = ("revealed", "assign")
 #: Phases in which options may still be merged or removed.
 EDITABLE = ("collect", "vote", "closed")
-
-FACILITATOR = ("facilitator",)
 
 
 class DotVotingMethod(Method):
@@ -49,33 +47,11 @@ class DotVotingMethod(Method):
         "Collect options, let everyone place the same number of dots, reveal the "
         "ranking and agree who takes care of the top priorities."
     )
-    actions: ClassVar[dict[str, tuple[str, ...]]] = {
-        "add_option": ("participant", "facilitator"),
-        "edit_option": FACILITATOR,
-        "merge_options": FACILITATOR,
-        "remove_option": FACILITATOR,
-        "set_category": FACILITATOR,
-        "start_voting": FACILITATOR,
-        "close_voting": FACILITATOR,
-        "reopen_voting": FACILITATOR,
-        "reveal": FACILITATOR,
-        "start_runoff": FACILITATOR,
-        "assign": FACILITATOR,
-        "set_dots": ("participant",),
-    }
 
     # -- configuration ----------------------------------------------------
-    def config_fields(self) -> list[Field]:
-        """Question, dots and cap, result visibility, order, categories, prepared options."""
-        return fields()
-
-    def validate_config(self, config: dict) -> dict:
-        """The cap may not exceed the dots; skipping collection needs two prepared options."""
-        return validate(config)
-
-    def demo_config(self) -> dict:
-        """A demo about the action fields of a local integration concept."""
-        return demo()
+    fields = config.FIELDS
+    validate_config = staticmethod(config.validate)
+    demo_config = staticmethod(config.demo)
 
     # -- state machine ----------------------------------------------------
     def initial_state(self, config: dict) -> dict:
@@ -99,33 +75,21 @@ class DotVotingMethod(Method):
             "ballot": [o["id"] for o in options],
             "dots": {}, "totals": {o["id"]: 0 for o in options},
             "round": 1, "top_n": None, "present": None, "rounds": [],
-            "assigned": {}, "removed": [],
+            "assigned": {},
         }
 
-    def apply(
-        self, state: dict, action: str, payload: dict, actor: Actor, ctx: MethodContext
-    ) -> dict:
-        """Check one action and return the new state; every check runs before any change."""
-        handler: Callable | None = getattr(self, f"_do_{action}", None)
-        if handler is None or action not in self.actions:
-            raise ActionError("unknown_action", _("Unknown action."))
-        if actor.participant_id and actor.participant_id in state["removed"]:
-            raise ActionError("participant_removed", _("You are no longer part of this session."))
-        return handler(state, payload, actor, ctx)
-
-    def participant_removed(self, state: dict, participant_id: str, ctx: MethodContext) -> dict:
+    def participant_removed(self, state: dict, participant_id: str, ctx: MethodContext) -> None:
         """Forget a removed participant's dots, unless the result is already revealed.
 
         Before the reveal their dots leave the tally (they are no longer in
         the room); after it the published result stays as it was. Options
-        they proposed remain. Further actions from them are refused.
+        they proposed remain. (The core refuses their further actions.) Also
+        what happens when someone leaves on their phone (the default
+        :meth:`participant_left`).
         """
         if state["phase"] not in REVEALED and participant_id in state["dots"]:
             del state["dots"][participant_id]
             state["totals"] = rules.tally(state["dots"], state["ballot"])
-        if participant_id not in state["removed"]:
-            state["removed"].append(participant_id)
-        return state
 
     def view_scope(self, old: dict, new: dict, action: str) -> str:
         """``"actor"`` when only the acting participant's phone can look different.
@@ -133,8 +97,6 @@ class DotVotingMethod(Method):
         With hidden totals, placing dots changes the voter's own view and the
         aggregate views (facilitator, projector), never another phone's.
         """
-        from .views import results_visible
-
         if action == "set_dots" and old["phase"] == new["phase"] and not results_visible(new):
             return "actor"
         return "everyone"
@@ -149,7 +111,9 @@ class DotVotingMethod(Method):
         return render_minutes(state, ctx)
 
     # -- collecting and editing ---------------------------------------------
-    def _do_add_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("participant", "facilitator")
+    def add_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Add an idea while collecting; replies ``{"option": id}``."""
         if state["phase"] != "collect":
             raise ActionError("wrong_phase", _("Options can only be added while collecting."))
         text = rules.new_option_text(payload.get("text"), self._texts(state))
@@ -166,20 +130,23 @@ class DotVotingMethod(Method):
         state["ballot"].append(option_id)
         state["totals"][option_id] = 0
         ctx.reply({"option": option_id})
-        return state
 
-    def _do_edit_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def edit_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Reword an option (any phase)."""
         option = self._option(state, payload.get("option"))
         others = self._texts(state, except_id=option["id"])
         option["text"] = rules.new_option_text(payload.get("text"), others)
-        return state
 
-    def _do_set_category(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def set_category(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Put an option into a category, or none (any phase)."""
         option = self._option(state, payload.get("option"))
         option["category"] = rules.check_category(payload.get("category"), state["categories"])
-        return state
 
-    def _do_merge_options(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def merge_options(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Merge ``option`` into ``into``: dots and authors move along."""
         self._phase(state, EDITABLE, _("Options can no longer be merged."))
         drop = self._option(state, payload.get("option"))
         keep = self._option(state, payload.get("into"))
@@ -189,40 +156,46 @@ class DotVotingMethod(Method):
         keep["authors"] = rules.merge_authors(keep["authors"], drop["authors"])
         keep["category"] = keep["category"] or drop["category"]
         self._retire(state, drop, merged_into=keep["id"])
-        return state
 
-    def _do_remove_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def remove_option(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Take an option off the ballot; its dots go back."""
         self._phase(state, EDITABLE, _("Options can no longer be removed."))
         option = self._option(state, payload.get("option"))
         state["dots"] = rules.remove_option_dots(state["dots"], option["id"])
         self._retire(state, option)
-        return state
 
     # -- phases ---------------------------------------------------------------
-    def _do_start_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def start_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """From collecting to voting (two options at least)."""
         self._phase(state, ("collect",), _("Voting has already started."))
         if len(state["ballot"]) < 2:
             raise ActionError("too_few_options", _("Add at least two options first."))
         state["phase"] = "vote"
-        return state
 
-    def _do_close_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def close_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Stop voting; counts who is present."""
         self._phase(state, ("vote",), _("Voting is not open."))
         state["phase"] = "closed"
         state["present"] = len(ctx.participants())
-        return state
 
-    def _do_reopen_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def reopen_voting(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Let closed voting go on."""
         self._phase(state, ("closed",), _("Only closed voting can be reopened."))
         state["phase"] = "vote"
-        return state
 
-    def _do_reveal(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def reveal(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Show the result of closed voting."""
         self._phase(state, ("closed",), _("Close voting before revealing the result."))
         state["phase"] = "revealed"
-        return state
 
-    def _do_start_runoff(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def start_runoff(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """A new round with the options ranked ``top_n`` or better."""
         self._phase(state, ("revealed",), _("A runoff starts from a revealed result."))
         top_n = payload.get("top_n")
         if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
@@ -237,9 +210,10 @@ class DotVotingMethod(Method):
         )
         state.update(phase="vote", round=state["round"] + 1, top_n=top_n, ballot=ballot,
                      dots={}, totals=dict.fromkeys(ballot, 0), present=None)
-        return state
 
-    def _do_assign(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("facilitator")
+    def assign(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Record who takes care of an option (an agreement); replies its id."""
         self._phase(state, REVEALED, _("Reveal the result before assigning owners."))
         option = self._option(state, payload.get("option"))
         # record_agreement applies the ledger's own rules (lengths, dates, someone responsible).
@@ -248,10 +222,11 @@ class DotVotingMethod(Method):
         state["assigned"].setdefault(option["id"], []).append(agreement_id)
         state["phase"] = "assign"
         ctx.reply({"agreement": agreement_id})
-        return state
 
     # -- voting -----------------------------------------------------------------
-    def _do_set_dots(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> dict:
+    @action("participant")
+    def set_dots(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Set the sender's dots on one option (absolute); replies ``{"dots_left": n}``."""
         if state["phase"] != "vote":
             raise ActionError("voting_not_open", _("Voting is not open."))
         option = self._option(state, payload.get("option"))
@@ -265,7 +240,6 @@ class DotVotingMethod(Method):
         else:
             state["dots"].pop(pid, None)
         ctx.reply({"dots_left": rules.dots_left(new, state["budget"])})
-        return state
 
     # -- helpers ------------------------------------------------------------------
     @staticmethod

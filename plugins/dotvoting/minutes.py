@@ -5,10 +5,8 @@ Only totals appear here, never who placed which dots.
 
 from __future__ import annotations
 
-from facilitator.i18n import _, ngettext
-from facilitator.methods import MethodContext
-from facilitator.minutes import format_date
-from facilitator.minutes import md_escape as md
+from facilitator import MethodContext, _, format_date, ngettext
+from facilitator import md_escape as md
 
 from . import rules
 from .views import ranking

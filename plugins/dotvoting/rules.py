@@ -16,14 +16,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 
-from facilitator.i18n import _, ngettext
-from facilitator.methods import ActionError
+from facilitator import ActionError, _, ngettext
+from facilitator import clean_text as clean_core_text
 
 #: Longest option text, in characters.
 MAX_OPTION_LENGTH = 120
 #: Most options one session may hold (guards against a flood from phones).
 MAX_OPTIONS = 100
-
+#: The refusal codes of :func:`facilitator.clean_text` renamed to those dot voting has always
+#: sent (``docs/protocol.md``); the core's ``invalid_text`` (characters that are not text,
+#: which no file can store) keeps its name.
+TEXT_CODES = {"invalid": "invalid_text", "required": "text_empty", "too_long": "text_too_long"}
 
 
 # ---------------------------------------------------------------------------
@@ -213,21 +216,20 @@ def shuffled(option_ids: list[str], participant_id: str, session_id: str) -> lis
 
 
 def clean_text(value: object, max_length: int = MAX_OPTION_LENGTH) -> str:
-    """Return ``value`` with whitespace collapsed, if it is non-empty text of at most ``max_length``.
+    """Return ``value`` as one line of non-empty text of at most ``max_length`` characters.
+
+    An option is one line: all white space (line breaks too) folds into single
+    spaces; then :func:`facilitator.clean_text` checks it, under its codes renamed
+    by :data:`TEXT_CODES`.
 
     :raises ActionError: ``invalid_text``, ``text_empty`` or ``text_too_long``.
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str):  # also a missing text, which the core would take for ""
         raise ActionError("invalid_text", _("Please enter text."))
-    text = " ".join(value.split())
-    if not text:
-        raise ActionError("text_empty", _("Please enter some text."))
-    if len(text) > max_length:
-        raise ActionError(
-            "text_too_long",
-            _("Please use at most %(max)d characters.", max=max_length),
-        )
-    return text
+    try:
+        return clean_core_text(" ".join(value.split()), _("Option"), max_length, required=True)
+    except ActionError as exc:
+        raise ActionError(TEXT_CODES.get(exc.code, exc.code), exc.message) from None
 
 
 def new_option_text(value: object, existing: list[str]) -> str:

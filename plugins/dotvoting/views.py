@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from facilitator.methods import Actor, MethodContext
+from facilitator import Actor, MethodContext
 
 from . import rules
 

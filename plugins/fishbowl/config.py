@@ -6,9 +6,7 @@ from typing import Any
 
 from facilitator_plugins.fishbowl.people import parse_panel
 
-from facilitator.i18n import _, lazy_gettext
-from facilitator.methods import ConfigError, Field
-from facilitator.model import ORG_TYPES
+from facilitator import ORG_TYPES, ConfigError, Field, _, lazy_gettext
 
 DEFAULTS: dict[str, Any] = {
     "topic": "",
@@ -21,32 +19,34 @@ DEFAULTS: dict[str, Any] = {
     "fairness": "arrival",
 }
 
-
-def fields() -> list[Field]:
-    """The form: topic, chairs, open chairs, mode, panel, guidance time, questions, fairness."""
-    return [
-        Field("topic", lazy_gettext("Topic or question"), required=True, max_length=200),
-        Field("chairs", lazy_gettext("Chairs in the inner circle"), "int", 5, min=3, max=8),
-        Field("open_chairs", lazy_gettext("Open chairs"), "int", 1, min=1, max=7,
-              help=lazy_gettext("Chairs kept free for the audience; fewer than the chairs.")),
-        Field("mode", lazy_gettext("Format"), "choice", "open", choices=[
-            ("open", lazy_gettext("Open: anyone from the audience may take an open chair")),
-            ("closed", lazy_gettext("Closed: a fixed panel talks in rounds")),
-        ]),
-        Field("panel", lazy_gettext("Panel guests (optional)"), "lines", [], max_length=200,
-              max_items=8, help=lazy_gettext(
-                  "One guest a line: Name; Organisation; type of organisation (%(keys)s). "
-                  "Guests need no phone and are seated at the start.",
-                  keys=", ".join(ORG_TYPES))),
-        Field("turn_guidance_minutes", lazy_gettext("Guidance time per turn (minutes)"),
-              "int", 0, min=0, max=30, help=lazy_gettext("0 means no guidance time.")),
-        Field("questions_enabled", lazy_gettext("The outer circle may post questions"),
-              "bool", True),
-        Field("fairness", lazy_gettext("Queue order"), "choice", "arrival", choices=[
-            ("arrival", lazy_gettext("In order of arrival")),
-            ("first_timers_first", lazy_gettext("People who have not spoken yet first")),
-        ]),
-    ]
+#: The form: topic, chairs, open chairs, mode, panel, guidance time, questions, fairness.
+FIELDS: tuple[Field, ...] = (
+    Field(name="topic", label=lazy_gettext("Topic or question"), required=True, max_length=200),
+    Field(name="chairs", label=lazy_gettext("Chairs in the inner circle"), kind="int",
+          default=5, min=3, max=8),
+    Field(name="open_chairs", label=lazy_gettext("Open chairs"), kind="int", default=1,
+          min=1, max=7,
+          help=lazy_gettext("Chairs kept free for the audience; fewer than the chairs.")),
+    Field(name="mode", label=lazy_gettext("Format"), kind="choice", default="open", choices=(
+        ("open", lazy_gettext("Open: anyone from the audience may take an open chair")),
+        ("closed", lazy_gettext("Closed: a fixed panel talks in rounds")),
+    )),
+    Field(name="panel", label=lazy_gettext("Panel guests (optional)"), kind="lines",
+          default=(), max_length=200, max_items=8, help=lazy_gettext(
+              "One guest a line: Name; Organisation; type of organisation (%(keys)s). "
+              "Guests need no phone and are seated at the start.",
+              keys=", ".join(ORG_TYPES))),
+    Field(name="turn_guidance_minutes", label=lazy_gettext("Guidance time per turn (minutes)"),
+          kind="int", default=0, min=0, max=30,
+          help=lazy_gettext("0 means no guidance time.")),
+    Field(name="questions_enabled", label=lazy_gettext("The outer circle may post questions"),
+          kind="bool", default=True),
+    Field(name="fairness", label=lazy_gettext("Queue order"), kind="choice",
+          default="arrival", choices=(
+              ("arrival", lazy_gettext("In order of arrival")),
+              ("first_timers_first", lazy_gettext("People who have not spoken yet first")),
+          )),
+)
 
 
 def validate(config: dict) -> dict:

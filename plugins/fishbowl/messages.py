@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from facilitator.i18n import _
+from facilitator import _
 
 
 def refusal(code: str, own: bool = False) -> str:

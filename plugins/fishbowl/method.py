@@ -4,32 +4,38 @@ The state machine around :mod:`.rules` (chairs, queue, turns, clock),
 :mod:`.questions` and :mod:`.people`; views live in :mod:`.views`, the
 minutes in :mod:`.minutes`. Actions and their error codes are listed in
 ``docs/protocol.md``.
+
+Every action goes through :meth:`FishbowlMethod.apply`, which refuses all of
+them once the fishbowl has ended and turns a :class:`.rules.RuleError` into a
+readable :class:`ActionError`. When the room moves, the discussion clock
+follows: leaving the session pauses a running fishbowl and coming back resumes
+it (:meth:`~FishbowlMethod.left`, :meth:`~FishbowlMethod.activated`); closing
+the session ends it (:meth:`~FishbowlMethod.closed`).
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
-from typing import ClassVar
-
 from facilitator_plugins.fishbowl import minutes, openchair, questions, rules, views
-from facilitator_plugins.fishbowl.config import DEFAULTS, demo, fields, settings, validate
+from facilitator_plugins.fishbowl.config import DEFAULTS, FIELDS, demo, settings, validate
 from facilitator_plugins.fishbowl.messages import refusal
 from facilitator_plugins.fishbowl.people import MAX_GUESTS, parse_panel, remember_participant
 
-from facilitator.i18n import _, lazy_gettext
-from facilitator.ledger import clean_agreement
-from facilitator.methods import ActionError, Actor, Field, Method, MethodContext
-from facilitator.model import (
+from facilitator import (
     MAX_NAME,
     MAX_ORGANISATION,
     MAX_TEXT,
     ORG_TYPES,
+    ActionError,
+    Actor,
+    Method,
+    MethodContext,
+    _,
+    action,
+    clean_agreement,
     clean_choice,
     clean_text,
+    lazy_gettext,
 )
-
-P, F = ("participant",), ("facilitator",)
 
 
 class FishbowlMethod(Method):
@@ -41,42 +47,11 @@ class FishbowlMethod(Method):
         "A few people talk in an inner circle; one chair stays open, and anyone from the "
         "audience can take it to join in. Queue, fair statistics, questions, rotation log."
     )
-    actions: ClassVar[dict[str, tuple[str, ...]]] = {
-        "request_chair": P,
-        "withdraw": P,
-        "done": P,
-        "post_question": ("participant", "facilitator"),
-        "upvote_question": P,
-        "start": F,
-        "pause": F,
-        "resume": F,
-        "end": F,
-        "next_round": F,
-        "add_guest": F,
-        "seat": F,
-        "seat_next": F,
-        "ask_to_leave": F,
-        "confirm_make_room": F,
-        "mark_statement": F,
-        "record_agreement": F,
-        "hide_question": F,
-        "answer_question": F,
-        "show_question": F,
-        "unshow_question": F,
-    }
 
     # -- configuration ------------------------------------------------------
-    def config_fields(self) -> list[Field]:
-        """Topic, chairs, open chairs, mode, panel, guidance time, questions, fairness."""
-        return fields()
-
-    def validate_config(self, config: dict) -> dict:
-        """Fill defaults, check open chairs < chairs and that the panel parses and fits."""
-        return validate(config)
-
-    def demo_config(self) -> dict:
-        """A demo about arriving in a town, with two panel guests."""
-        return demo()
+    fields = FIELDS
+    validate_config = staticmethod(validate)
+    demo_config = staticmethod(demo)
 
     # -- state machine ------------------------------------------------------
     def initial_state(self, config: dict) -> dict:
@@ -87,67 +62,97 @@ class FishbowlMethod(Method):
     def apply(
         self, state: dict, action: str, payload: dict, actor: Actor, ctx: MethodContext
     ) -> dict:
-        """Apply one action to a copy of ``state``; refusals raise ``ActionError``."""
-        handler: Callable[..., None] | None = getattr(self, f"_do_{action}", None)
-        if action not in self.actions or handler is None:
-            raise ActionError("unknown_action", _("This session has no such action."))
-        if not isinstance(payload, dict):
-            raise ActionError("invalid", _("The action's data must be an object."))
-        state = copy.deepcopy(state)  # a refusal halfway must leave the caller's state intact
+        """Refuse everything once ended, run the action, and word the rules' refusals."""
         try:
             rules.ensure_not_ended(state)
-            handler(state, payload, actor, ctx, ctx.now())
+            return super().apply(state, action, payload, actor, ctx)
         except rules.RuleError as exc:
             raise ActionError(exc.code, refusal(exc.code, own=actor.role == "participant")) from None
-        return state
 
-    def participant_removed(self, state: dict, participant_id: str, ctx: MethodContext) -> dict:
-        """Close the removed person's turn and take them off chair and queue."""
-        state = copy.deepcopy(state)
+    # -- lifecycle ----------------------------------------------------------
+    def activated(self, state: dict, ctx: MethodContext) -> None:
+        """The room is back: resume the clock if leaving paused it (not the facilitator)."""
+        rules.unsuspend(state, ctx.now())
+
+    def left(self, state: dict, ctx: MethodContext) -> None:
+        """The room went to another session or the lobby: pause a running fishbowl."""
+        rules.suspend(state, ctx.now())
+
+    def closed(self, state: dict, ctx: MethodContext) -> None:
+        """The session was closed: end a started fishbowl now, closing open turns."""
+        rules.finish(state, ctx.now())
+
+    def participant_removed(self, state: dict, participant_id: str, ctx: MethodContext) -> None:
+        """Close the person's turn and take them off chair and queue.
+
+        Also what happens when someone leaves the workshop on their phone (the
+        default :meth:`participant_left`). The core refuses their actions.
+        """
         rules.remove_person(state, participant_id, ctx.now())
-        return state
 
     # -- participant actions -------------------------------------------------
-    def _do_request_chair(self, state, payload, actor, ctx, now) -> None:
+    @action("participant")
+    def request_chair(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Sit down on a free chair, or queue for one."""
         person = self._participant(state, actor, ctx)
-        result = openchair.request_chair(state, person, now)
+        result = openchair.request_chair(state, person, ctx.now())
         ctx.reply({"result": result, "position": openchair.queue_position(state, person)})
 
-    def _do_withdraw(self, state, payload, actor, ctx, now) -> None:
+    @action("participant")
+    def withdraw(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Leave the queue."""
         openchair.withdraw(state, actor.participant_id)
 
-    def _do_done(self, state, payload, actor, ctx, now) -> None:
-        rules.leave(state, actor.participant_id, now, "done")
+    @action("participant")
+    def done(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Leave the inner circle."""
+        rules.leave(state, actor.participant_id, ctx.now(), "done")
 
-    def _do_post_question(self, state, payload, actor, ctx, now) -> None:
+    @action("participant", "facilitator")
+    def post_question(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """A question from the outer circle (or typed in by the facilitator)."""
         if not state["settings"]["questions_enabled"]:
             raise rules.RuleError("questions_disabled")
         text = clean_text(payload.get("text"), _("Your question"), questions.MAX_QUESTION, True)
         author = self._participant(state, actor, ctx) if actor.role == "participant" else None
-        ctx.reply({"question": questions.post(state, author, text, now)})
+        ctx.reply({"question": questions.post(state, author, text, ctx.now())})
 
-    def _do_upvote_question(self, state, payload, actor, ctx, now) -> None:
+    @action("participant")
+    def upvote_question(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Upvote a question, or take the upvote back."""
         voter = self._participant(state, actor, ctx)
         ctx.reply({"upvoted": questions.toggle_upvote(state, payload.get("question"), voter)})
 
     # -- facilitator: phases -------------------------------------------------
-    def _do_start(self, state, payload, actor, ctx, now) -> None:
-        rules.start(state, now)
+    @action("facilitator")
+    def start(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Start the discussion clock; everyone seated begins a turn."""
+        rules.start(state, ctx.now())
 
-    def _do_pause(self, state, payload, actor, ctx, now) -> None:
-        rules.pause(state, now)
+    @action("facilitator")
+    def pause(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Stop the discussion clock."""
+        rules.pause(state, ctx.now())
 
-    def _do_resume(self, state, payload, actor, ctx, now) -> None:
-        rules.resume(state, now)
+    @action("facilitator")
+    def resume(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Let the discussion clock run again."""
+        rules.resume(state, ctx.now())
 
-    def _do_end(self, state, payload, actor, ctx, now) -> None:
-        rules.end(state, now)
+    @action("facilitator")
+    def end(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """End the fishbowl for good."""
+        rules.end(state, ctx.now())
 
-    def _do_next_round(self, state, payload, actor, ctx, now) -> None:
-        rules.next_round(state, now)
+    @action("facilitator")
+    def next_round(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """A new round: the people seated start new turns."""
+        rules.next_round(state, ctx.now())
 
     # -- facilitator: people and chairs ---------------------------------------
-    def _do_add_guest(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def add_guest(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Add a panel guest without a phone, and seat them at once if asked to."""
         name = clean_text(payload.get("name"), _("Name of the guest"), MAX_NAME, required=True)
         organisation = clean_text(
             payload.get("organisation"), _("Organisation"), MAX_ORGANISATION
@@ -159,23 +164,33 @@ class FishbowlMethod(Method):
             raise rules.RuleError("too_many_guests")
         guest = rules.add_guest(state, name, organisation, org_type)
         if self._flag(payload, "seat"):
-            rules.seat(state, guest, now)
+            rules.seat(state, guest, ctx.now())
         ctx.reply({"guest": guest})
 
-    def _do_seat(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def seat(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Seat a guest or a participant present."""
         person = self._known_person(state, payload.get("person"), ctx, present=True)
-        rules.seat(state, person, now)
+        rules.seat(state, person, ctx.now())
 
-    def _do_seat_next(self, state, payload, actor, ctx, now) -> None:
-        ctx.reply({"person": openchair.seat_next(state, now)})
+    @action("facilitator")
+    def seat_next(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Seat the first of the queue."""
+        ctx.reply({"person": openchair.seat_next(state, ctx.now())})
 
-    def _do_ask_to_leave(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def ask_to_leave(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Ask someone to leave the inner circle."""
         person = payload.get("person")
         if not isinstance(person, str) or not person:
             raise ActionError("invalid", _("Please choose a person."))
-        rules.leave(state, person, now, "asked")
+        rules.leave(state, person, ctx.now(), "asked")
 
-    def _do_confirm_make_room(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def confirm_make_room(self, state: dict, payload: dict, actor: Actor,
+                          ctx: MethodContext) -> None:
+        """The suggested person makes room (if the suggestion is still the one seen)."""
+        now = ctx.now()
         candidate = openchair.make_room_candidate(state, now)
         if candidate is None:
             raise rules.RuleError("no_suggestion")
@@ -186,61 +201,75 @@ class FishbowlMethod(Method):
         ctx.reply({"person": candidate})
 
     # -- facilitator: record -------------------------------------------------
-    def _do_mark_statement(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def mark_statement(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Note a key statement, optionally of a person (also one who is gone now)."""
         text = clean_text(payload.get("text"), _("Statement"), MAX_TEXT, required=True)
         person = payload.get("person") or None
         if person is not None:
             person = self._known_person(state, person, ctx, present=False)
         state["statements"].append(
-            {"id": f"s{len(state['statements']) + 1}", "text": text, "person": person, "at": now}
+            {"id": f"s{len(state['statements']) + 1}", "text": text, "person": person,
+             "at": ctx.now()}
         )
 
-    def _do_record_agreement(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def record_agreement(self, state: dict, payload: dict, actor: Actor,
+                         ctx: MethodContext) -> None:
+        """Record an agreement in the ledger; replies its id."""
         agreement = clean_agreement(payload)
         ctx.reply({"agreement": ctx.record_agreement(**agreement)})
 
     # -- facilitator: questions ----------------------------------------------
-    def _do_hide_question(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def hide_question(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Hide a question (or show it again)."""
         questions.set_hidden(state, payload.get("question"), self._flag(payload, "hidden", True))
 
-    def _do_answer_question(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def answer_question(self, state: dict, payload: dict, actor: Actor,
+                        ctx: MethodContext) -> None:
+        """Mark a question answered (or not)."""
         answered = self._flag(payload, "answered", True)
         questions.set_answered(state, payload.get("question"), answered)
 
-    def _do_show_question(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def show_question(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
+        """Put a question on the projector."""
         questions.show(state, payload.get("question"))
 
-    def _do_unshow_question(self, state, payload, actor, ctx, now) -> None:
+    @action("facilitator")
+    def unshow_question(self, state: dict, payload: dict, actor: Actor,
+                        ctx: MethodContext) -> None:
+        """Take the question off the projector."""
         questions.unshow(state)
 
     # -- payload helpers -----------------------------------------------------
     @staticmethod
     def _participant(state: dict, actor: Actor, ctx: MethodContext) -> str:
+        """The sending participant (present: the core refuses anyone else), now known."""
         person = actor.participant_id
-        if not person:
-            raise ActionError("forbidden", _("You may not do this in your role."))
-        if person in state["removed"]:
-            raise rules.RuleError("person_removed")
         remember_participant(state, person, ctx, actor.org_type)
         return person
 
     @staticmethod
     def _known_person(state: dict, person: object, ctx: MethodContext, present: bool) -> str:
-        """A guest or a participant; ``present``: only one who has not been removed."""
+        """A guest or a participant; ``present``: only one who is still in the workshop."""
         if not isinstance(person, str) or not person:
             raise ActionError("invalid", _("Please choose a person."))
         if rules.is_panel(state, person):
             return person
-        if person in state["removed"]:
+        entry = ctx.participant(person)
+        if entry is None:
+            if not present and person in state["people"]:
+                return person
+            raise rules.RuleError("unknown_person")
+        if not entry["present"]:
             if present:
                 raise rules.RuleError("person_removed")
             return person
-        if any(p["id"] == person for p in ctx.participants()):
-            remember_participant(state, person, ctx)
-            return person
-        if not present and person in state["people"]:
-            return person
-        raise rules.RuleError("unknown_person")
+        remember_participant(state, person, ctx)
+        return person
 
     @staticmethod
     def _flag(payload: dict, key: str, default: bool = False) -> bool:

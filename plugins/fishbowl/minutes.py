@@ -11,9 +11,7 @@ from __future__ import annotations
 from facilitator_plugins.fishbowl import questions, rules, stats
 from facilitator_plugins.fishbowl.people import label
 
-from facilitator.i18n import _, ngettext
-from facilitator.methods import MethodContext
-from facilitator.minutes import format_date, md_escape
+from facilitator import MethodContext, _, format_date, md_escape, ngettext
 
 
 def render(state: dict, ctx: MethodContext) -> str:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from facilitator.i18n import _
-from facilitator.methods import MethodContext
-from facilitator.model import MAX_NAME, MAX_ORGANISATION, ORG_TYPES
+from facilitator import MAX_NAME, MAX_ORGANISATION, ORG_TYPES, MethodContext, _
 
 #: Most panel guests one fishbowl may hold.
 MAX_GUESTS = 20
@@ -61,8 +59,7 @@ def remember_participant(state: dict, person: str, ctx: MethodContext, org_type:
     if person in state["people"]:
         return
     if not org_type:
-        known = {p["id"]: p.get("org_type", "other") for p in ctx.participants()}
-        org_type = known.get(person, "other")
+        org_type = (ctx.participant(person) or {}).get("org_type", "other")
     state["people"][person] = {"kind": "participant", "org_type": org_type or "other"}
 
 

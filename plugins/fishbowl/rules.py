@@ -12,6 +12,8 @@ The parts of the state these rules use:
 * ``settings``: ``chairs`` (3-8), ``open_chairs``, ``mode`` (``open`` or
   ``closed``), ``fairness`` (``arrival`` or ``first_timers_first``);
 * ``phase``: ``ready`` -> ``running`` <-> ``paused`` -> ``ended``;
+  ``paused_by_core`` is true while the fishbowl is paused because the room
+  left it (:func:`suspend`), not by the facilitator;
 * ``clock``: ``run`` (seconds the discussion ran before the current stretch)
   and ``since`` (wall time the current running stretch began, or ``None``).
   The discussion clock stands still while paused, so pauses never count as
@@ -26,7 +28,8 @@ The parts of the state these rules use:
   running or paused: people seated before the start begin their turn at the
   start;
 * ``people``: ``{id: {"kind": "guest" | "participant", ...}}``; guests are
-  the panel.
+  the panel. Who is removed or has left the workshop is the core's record,
+  not the state's.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def new_state(settings: dict, topic: str, guests: list[dict]) -> dict:
         "turns": [],
         "people": {},
         "seq": 0,
-        "removed": [],
+        "paused_by_core": False,
         "statements": [],
         "questions": [],
         "shown_question": None,
@@ -106,6 +109,7 @@ def pause(state: dict, now: float) -> None:
         raise RuleError("not_running")
     state["clock"] = {"run": clock(state, now), "since": None}
     state["phase"] = "paused"
+    state["paused_by_core"] = False
 
 
 def resume(state: dict, now: float) -> None:
@@ -114,6 +118,7 @@ def resume(state: dict, now: float) -> None:
         raise RuleError("not_paused")
     state["clock"]["since"] = now
     state["phase"] = "running"
+    state["paused_by_core"] = False
 
 
 def end(state: dict, now: float) -> None:
@@ -125,6 +130,37 @@ def end(state: dict, now: float) -> None:
     state["clock"] = {"run": clock(state, now), "since": None}
     state["phase"] = "ended"
     state["ended_at"] = now
+    state["paused_by_core"] = False
+
+
+def suspend(state: dict, now: float) -> None:
+    """The room left the fishbowl (for another session or the lobby): pause it if it runs.
+
+    Remembers that the room, not the facilitator, paused it, so that
+    :func:`unsuspend` resumes only this pause.
+    """
+    if state["phase"] == "running":
+        pause(state, now)
+        state["paused_by_core"] = True
+
+
+def unsuspend(state: dict, now: float) -> None:
+    """The room came back: resume the fishbowl if :func:`suspend` paused it.
+
+    A pause the facilitator made stays; time away from the room never counts.
+    """
+    if state["phase"] == "paused" and state.get("paused_by_core"):
+        resume(state, now)
+
+
+def finish(state: dict, now: float) -> None:
+    """The session was closed: a started fishbowl ends now (:func:`end`), so its clocks stop.
+
+    One that never started stays ``ready``: nothing runs, and if the session is
+    opened again it can still start.
+    """
+    if state["phase"] in ACTIVE_PHASES:
+        end(state, now)
 
 
 def next_round(state: dict, now: float) -> None:
@@ -161,9 +197,11 @@ def is_panel(state: dict, person: str) -> bool:
 
 
 def remove_person(state: dict, person: str, now: float) -> None:
-    """Drop a removed participant: their turn closes, they leave chair and queue."""
-    if person not in state["removed"]:
-        state["removed"].append(person)
+    """Take a participant who is gone (removed, or left the workshop) out of the circle.
+
+    Their turn closes (reason ``removed``) and they leave chair and queue; their
+    turns stay in the log.
+    """
     state["queue"] = [e for e in state["queue"] if e["person"] != person]
     if seat_of(state, person) is not None:
         leave(state, person, now, "removed")

@@ -18,8 +18,7 @@ from facilitator_plugins.fishbowl.people import (
     org_type_label,
 )
 
-from facilitator.i18n import _
-from facilitator.methods import MethodContext
+from facilitator import MethodContext, _
 
 
 def _timing(state: dict, person: str, now: float) -> dict:
@@ -176,7 +175,7 @@ def facilitator_view(state: dict, ctx: MethodContext) -> dict:
     view["seatable"] = [
         {"person": p, "label": name(p), "panel": rules.is_panel(state, p)}
         for p in guests + present
-        if p not in seated and p not in state["removed"]
+        if p not in seated
     ]
     view["guests"] = [
         {"person": g, "name": state["people"][g]["name"],

@@ -1,4 +1,5 @@
-"""The dot-voting method driven through FakeContext: flow, bad input, anonymity, views, minutes."""
+"""The dot-voting method driven through the real core (MethodHarness): flow, bad input,
+removals, anonymity, views, minutes, templates, translations."""
 
 import copy
 import json
@@ -6,13 +7,15 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from facilitator_plugins.dotvoting import facilitator_register_methods
+from facilitator_plugins.dotvoting import config, facilitator_register_methods
 from facilitator_plugins.dotvoting.method import DotVotingMethod
 
-from facilitator.methods import ActionError, ConfigError
-from facilitator.testing import FakeContext
+from facilitator import ActionError, ConfigError, Field
+from facilitator.fields import form_values
+from facilitator.testing import MethodHarness
 
 PEOPLE = ["anna", "ben", "cem", "dana"]
+NAMES = [name.capitalize() for name in PEOPLE]  # as they joined
 METHOD = DotVotingMethod()
 BASE = {
     "question": "What comes first?",
@@ -24,46 +27,73 @@ BASE = {
     "options": [],
     "skip_collect": False,
 }
+#: Every action with the roles that may send it (docs/protocol.md, section 10).
+ACTIONS = {
+    "add_option": ("participant", "facilitator"),
+    "edit_option": ("facilitator",),
+    "merge_options": ("facilitator",),
+    "remove_option": ("facilitator",),
+    "set_category": ("facilitator",),
+    "start_voting": ("facilitator",),
+    "close_voting": ("facilitator",),
+    "reopen_voting": ("facilitator",),
+    "reveal": ("facilitator",),
+    "start_runoff": ("facilitator",),
+    "assign": ("facilitator",),
+    "set_dots": ("participant",),
+}
+#: The ideas ``collected`` adds: o1..o4.
+IDEAS = [("anna", "Language courses"), ("ben", "Housing advice"), ("cem", "Childcare"),
+         ("dana", "Sports club")]
+#: The votes ``voted`` places: o1 3, o2 3, o3 1, o4 0.
+VOTES = [("anna", "o1", 2), ("anna", "o2", 1), ("ben", "o2", 2), ("ben", "o1", 1),
+         ("cem", "o3", 1)]
+#: The fields of an agreement a test compares (its id is generated).
+AGREEMENT = ("session_id", "what", "who_person", "who_org", "due", "review")
 
 
-def setup(**overrides):
-    config = METHOD.validate_config({**BASE, **overrides})
-    ctx = FakeContext(config=config, participants=list(PEOPLE))
-    return ctx, METHOD.initial_state(config)
+def setup(**overrides) -> MethodHarness:
+    """A started session (form checked by the core) with the four PEOPLE joined."""
+    return MethodHarness(METHOD, {**BASE, **overrides}, participants=PEOPLE)
 
 
-def act(ctx, state, action, payload=None, who=None):
-    actor = ctx.actor(who) if who else ctx.actor(role="facilitator")
-    return ctx.apply(METHOD, state, action, payload or {}, actor)
-
-
-def collected(**overrides):
+def collected(**overrides) -> MethodHarness:
     """Four options added by participants: o1..o4."""
-    ctx, state = setup(**overrides)
-    for who, text in [("anna", "Language courses"), ("ben", "Housing advice"),
-                      ("cem", "Childcare"), ("dana", "Sports club")]:
-        state = act(ctx, state, "add_option", {"text": text}, who)
-    return ctx, state
+    h = setup(**overrides)
+    for who, text in IDEAS:
+        h.act("add_option", {"text": text}, by=who)
+    return h
 
 
-def voting(**overrides):
-    ctx, state = collected(**overrides)
-    return ctx, act(ctx, state, "start_voting")
+def voting(**overrides) -> MethodHarness:
+    h = collected(**overrides)
+    h.act("start_voting")
+    return h
 
 
-def voted(**overrides):
+def vote(h: MethodHarness) -> None:
+    """anna 2×o1 + o2, ben 2×o2 + o1, cem 1×o3."""
+    for who, option, count in VOTES:
+        h.act("set_dots", {"option": option, "count": count}, by=who)
+
+
+def voted(**overrides) -> MethodHarness:
     """anna 2×o1 + o2, ben 2×o2 + o1, cem 1×o3: o1 3, o2 3, o3 1, o4 0."""
-    ctx, state = voting(**overrides)
-    for who, option, count in [("anna", "o1", 2), ("anna", "o2", 1), ("ben", "o2", 2),
-                               ("ben", "o1", 1), ("cem", "o3", 1)]:
-        state = act(ctx, state, "set_dots", {"option": option, "count": count}, who)
-    return ctx, state
+    h = voting(**overrides)
+    vote(h)
+    return h
 
 
-def revealed(**overrides):
-    ctx, state = voted(**overrides)
-    state = act(ctx, state, "close_voting")
-    return ctx, act(ctx, state, "reveal")
+def revealed(**overrides) -> MethodHarness:
+    h = voted(**overrides)
+    h.act("close_voting")
+    h.act("reveal")
+    return h
+
+
+def ids(h: MethodHarness) -> list[str]:
+    """The participant ids of PEOPLE in this harness."""
+    return [h.pid(name) for name in PEOPLE]
 
 
 def test_plugin_registers_the_method():
@@ -71,6 +101,12 @@ def test_plugin_registers_the_method():
     assert method.slug == "dotvoting"
     assert str(method.name) and str(method.description)
     assert {f.name for f in method.config_fields()} == set(BASE)
+    assert method.fields is config.FIELDS and all(isinstance(f, Field) for f in method.fields)
+
+
+def test_every_action_is_declared_once_with_its_roles():
+    assert {name: spec.roles for name, spec in METHOD.actions.items()} == ACTIONS
+    assert all(spec.name == name for name, spec in METHOD.actions.items())
 
 
 # -- configuration ----------------------------------------------------------------
@@ -93,124 +129,134 @@ def test_duplicate_prepared_options_are_refused():
         METHOD.validate_config({**BASE, "options": ["Housing", "housing "]})
 
 
+def test_the_core_form_refuses_a_cap_above_the_dots():
+    with pytest.raises(ConfigError) as info:
+        setup(dots_per_participant="2", max_per_option="3")
+    assert "max_per_option" in info.value.errors
+
+
 def test_prepared_options_and_skip_collect_start_in_vote():
-    ctx, state = setup(options=["Education", "Work", "Health"], skip_collect=True)
-    assert state["phase"] == "vote"
-    assert [o["text"] for o in state["options"]] == ["Education", "Work", "Health"]
-    state = act(ctx, state, "set_dots", {"option": "o2", "count": 1}, "anna")
-    assert state["totals"]["o2"] == 1
-    json.dumps(state)
+    h = setup(options=["Education", "Work", "Health"], skip_collect=True)
+    assert h.state["phase"] == "vote"
+    assert [o["text"] for o in h.state["options"]] == ["Education", "Work", "Health"]
+    h.act("set_dots", {"option": "o2", "count": 1}, by="anna")
+    assert h.state["totals"]["o2"] == 1
+    json.dumps(h.state)
 
 
 def test_demo_config_passes_the_core_form_parser():
-    from facilitator.forms import form_values, parse_config
-
-    data = form_values(METHOD, None)
-    data.update(METHOD.demo_config())
-    title, config = parse_config(METHOD, data)
-    assert title and config["question"]
-    state = METHOD.initial_state(config)
-    assert state["phase"] == "collect" and len(state["ballot"]) == 4
+    h = MethodHarness(METHOD, {**form_values(METHOD, None), **METHOD.demo_config()})  # as demo.py
+    assert h.session["title"] and h.config["question"]
+    assert h.state["phase"] == "collect" and len(h.state["ballot"]) == 4
 
 
 def test_prepared_options_without_skip_start_collecting():
-    ctx, state = setup(options=["Education", "Work"])
-    assert state["phase"] == "collect"
-    state = act(ctx, state, "add_option", {"text": "Health"}, "anna")
-    assert len(state["ballot"]) == 3
+    h = setup(options=["Education", "Work"])
+    assert h.state["phase"] == "collect"
+    h.act("add_option", {"text": "Health"}, by="anna")
+    assert len(h.state["ballot"]) == 3
 
 
 # -- the full flow ------------------------------------------------------------------------
 
 
 def test_full_flow_collect_vote_reveal_runoff_assign():
-    ctx, state = collected()
-    assert ctx.last_reply == {"option": "o4"}
-    state = act(ctx, state, "start_voting")
-    state = act(ctx, state, "set_dots", {"option": "o1", "count": 2}, "anna")
-    assert ctx.last_reply == {"dots_left": 1}
-    _, state = voted()  # the same start, then the standard votes
-    assert state["totals"] == {"o1": 3, "o2": 3, "o3": 1, "o4": 0}
-    state = act(ctx, state, "close_voting")
-    assert state["present"] == 4
-    state = act(ctx, state, "reopen_voting")
-    state = act(ctx, state, "set_dots", {"option": "o4", "count": 1}, "dana")
-    state = act(ctx, state, "close_voting")
-    state = act(ctx, state, "reveal")
-    ranking = METHOD.view(state, "projector", None, ctx)["ranking"]
+    h = setup()
+    replies = [h.act("add_option", {"text": text}, by=who) for who, text in IDEAS]
+    assert replies[-1] == {"option": "o4"}
+    h.act("start_voting")
+    assert h.act("set_dots", {"option": "o1", "count": 2}, by="anna") == {"dots_left": 1}
+    vote(h)  # the standard votes (setting is absolute: anna's first one stays)
+    assert h.state["totals"] == {"o1": 3, "o2": 3, "o3": 1, "o4": 0}
+    h.act("close_voting")
+    assert h.state["present"] == 4
+    h.act("reopen_voting")
+    h.act("set_dots", {"option": "o4", "count": 1}, by="dana")
+    h.act("close_voting")
+    h.act("reveal")
+    ranking = h.view("projector")["ranking"]
     assert [(r["id"], r["rank"], r["tied"]) for r in ranking] == [
         ("o1", 1, True), ("o2", 1, True), ("o3", 3, True), ("o4", 3, True)]
 
-    state = act(ctx, state, "start_runoff", {"top_n": 1})  # tie at the cut: both go on
-    assert state["phase"] == "vote" and state["round"] == 2
-    assert state["ballot"] == ["o1", "o2"] and state["dots"] == {}
-    assert state["rounds"][0]["totals"] == {"o1": 3, "o2": 3, "o3": 1, "o4": 1}
-    participant = METHOD.view(state, "participant", ctx.actor("anna"), ctx)
+    h.act("start_runoff", {"top_n": 1})  # tie at the cut: both go on
+    assert h.state["phase"] == "vote" and h.state["round"] == 2
+    assert h.state["ballot"] == ["o1", "o2"] and h.state["dots"] == {}
+    assert h.state["rounds"][0]["totals"] == {"o1": 3, "o2": 3, "o3": 1, "o4": 1}
+    participant = h.view("anna")
     assert {o["id"] for o in participant["options"]} == {"o1", "o2"}
     assert participant["dots_left"] == 3
 
     for who, option in [("anna", "o2"), ("ben", "o2"), ("cem", "o1")]:
-        state = act(ctx, state, "set_dots", {"option": option, "count": 1}, who)
-    state = act(ctx, act(ctx, state, "close_voting"), "reveal")
-    state = act(ctx, state, "assign", {"option": "o2", "who_person": "Frau Yilmaz",
-                                       "who_org": "Caritas", "due": "2025-03-01",
-                                       "review": "2025-06-01"})
-    assert state["phase"] == "assign"
-    assert ctx.ledger == [{"id": "a1", "session_id": "s1", "what": "Housing advice",
-                           "who_person": "Frau Yilmaz", "who_org": "Caritas",
-                           "due": "2025-03-01", "review": "2025-06-01"}]
-    assert ctx.last_reply == {"agreement": "a1"}
-    state = act(ctx, state, "assign", {"option": "o1", "who_org": "VHS"})
-    assert len(ctx.ledger) == 2
-    facilitator = METHOD.view(state, "facilitator", None, ctx)
+        h.act("set_dots", {"option": option, "count": 1}, by=who)
+    h.act("close_voting")
+    h.act("reveal")
+    reply = h.act("assign", {"option": "o2", "who_person": "Frau Yilmaz", "who_org": "Caritas",
+                             "due": "2025-03-01", "review": "2025-06-01"})
+    assert h.state["phase"] == "assign"
+    [agreement] = h.ledger
+    assert {key: agreement[key] for key in AGREEMENT} == {
+        "session_id": h.session_id, "what": "Housing advice", "who_person": "Frau Yilmaz",
+        "who_org": "Caritas", "due": "2025-03-01", "review": "2025-06-01"}
+    assert reply == {"agreement": agreement["id"]}
+    assert h.state["assigned"] == {"o2": [agreement["id"]]}
+    h.act("assign", {"option": "o1", "who_org": "VHS"})
+    assert len(h.ledger) == 2
+    facilitator = h.view("facilitator")
     assert [a["what"] for a in facilitator["agreements"]] == ["Housing advice", "Language courses"]
     assert {r["id"]: r["assigned"] for r in facilitator["assign_top"]} == {"o2": 1, "o1": 1}
 
 
 def test_taking_dots_back_returns_them_to_the_budget():
-    ctx, state = voting()
-    state = act(ctx, state, "set_dots", {"option": "o1", "count": 2}, "anna")
-    state = act(ctx, state, "set_dots", {"option": "o2", "count": 1}, "anna")
-    state = act(ctx, state, "set_dots", {"option": "o1", "count": 1}, "anna")
-    state = act(ctx, state, "set_dots", {"option": "o3", "count": 1}, "anna")
-    assert state["dots"]["anna"] == {"o1": 1, "o2": 1, "o3": 1}
-    assert state["totals"] == {"o1": 1, "o2": 1, "o3": 1, "o4": 0}
+    h = voting()
+    h.act("set_dots", {"option": "o1", "count": 2}, by="anna")
+    h.act("set_dots", {"option": "o2", "count": 1}, by="anna")
+    h.act("set_dots", {"option": "o1", "count": 1}, by="anna")
+    h.act("set_dots", {"option": "o3", "count": 1}, by="anna")
+    assert h.state["dots"][h.pid("anna")] == {"o1": 1, "o2": 1, "o3": 1}
+    assert h.state["totals"] == {"o1": 1, "o2": 1, "o3": 1, "o4": 0}
     for option in ("o1", "o2", "o3"):
-        state = act(ctx, state, "set_dots", {"option": option, "count": 0}, "anna")
-    assert "anna" not in state["dots"]
-    assert METHOD.view(state, "facilitator", None, ctx)["voters"] == 0
+        h.act("set_dots", {"option": option, "count": 0}, by="anna")
+    assert h.pid("anna") not in h.state["dots"]
+    assert h.view("facilitator")["voters"] == 0
 
 
 def test_merge_carries_dots_and_authors_and_clamps():
-    ctx, state = voting()
-    state = act(ctx, state, "set_dots", {"option": "o1", "count": 2}, "anna")
-    state = act(ctx, state, "set_dots", {"option": "o2", "count": 1}, "anna")
-    state = act(ctx, state, "set_dots", {"option": "o2", "count": 1}, "ben")
-    state = act(ctx, state, "merge_options", {"option": "o2", "into": "o1"})
-    assert state["ballot"] == ["o1", "o3", "o4"]
-    assert state["dots"] == {"anna": {"o1": 2}, "ben": {"o1": 1}}  # anna: 3 clamped to cap 2
-    assert state["totals"]["o1"] == 3
-    o1 = state["options"][0]
-    assert o1["authors"] == ["anna", "ben"]
-    assert METHOD.view(state, "participant", ctx.actor("anna"), ctx)["dots_left"] == 1
-    assert METHOD.view(state, "facilitator", None, ctx)["options"][0]["authors"] == 2
+    h = voting()
+    h.act("set_dots", {"option": "o1", "count": 2}, by="anna")
+    h.act("set_dots", {"option": "o2", "count": 1}, by="anna")
+    h.act("set_dots", {"option": "o2", "count": 1}, by="ben")
+    h.act("merge_options", {"option": "o2", "into": "o1"})
+    assert h.state["ballot"] == ["o1", "o3", "o4"]
+    # anna: 3 clamped to cap 2
+    assert h.state["dots"] == {h.pid("anna"): {"o1": 2}, h.pid("ben"): {"o1": 1}}
+    assert h.state["totals"]["o1"] == 3
+    o1 = h.state["options"][0]
+    assert o1["authors"] == [h.pid("anna"), h.pid("ben")]
+    assert h.view("anna")["dots_left"] == 1
+    assert h.view("facilitator")["options"][0]["authors"] == 2
 
 
 def test_remove_option_gives_dots_back():
-    ctx, state = voted()
-    state = act(ctx, state, "remove_option", {"option": "o1"})
-    assert state["totals"] == {"o2": 3, "o3": 1, "o4": 0}
-    assert state["dots"]["anna"] == {"o2": 1}
+    h = voted()
+    h.act("remove_option", {"option": "o1"})
+    assert h.state["totals"] == {"o2": 3, "o3": 1, "o4": 0}
+    assert h.state["dots"][h.pid("anna")] == {"o2": 1}
 
 
 def test_edit_and_categorise():
-    ctx, state = collected()
-    state = act(ctx, state, "edit_option", {"option": "o1", "text": "German courses"})
-    state = act(ctx, state, "set_category", {"option": "o1", "category": "Education"})
-    assert state["options"][0]["text"] == "German courses"
-    assert state["options"][0]["category"] == "Education"
-    state = act(ctx, state, "set_category", {"option": "o1", "category": ""})
-    assert state["options"][0]["category"] == ""
+    h = collected()
+    h.act("edit_option", {"option": "o1", "text": "German courses"})
+    h.act("set_category", {"option": "o1", "category": "Education"})
+    assert h.state["options"][0]["text"] == "German courses"
+    assert h.state["options"][0]["category"] == "Education"
+    h.act("set_category", {"option": "o1", "category": ""})
+    assert h.state["options"][0]["category"] == ""
+
+
+def test_option_text_folds_white_space_and_line_breaks():
+    h = collected()
+    reply = h.act("add_option", {"text": "  Bus \n  lines\t at night "}, by="ben")
+    assert h.state["options"][-1]["text"] == "Bus lines at night" and reply == {"option": "o5"}
 
 
 # -- bad input leaves the state exactly as it was --------------------------------------
@@ -228,8 +274,11 @@ BAD = [
     (voted, "set_dots", {"option": "o1", "count": 3}, "anna", "over_cap"),
     (collected, "set_dots", {"option": "o1", "count": 1}, "anna", "voting_not_open"),
     (revealed, "set_dots", {"option": "o1", "count": 0}, "anna", "voting_not_open"),
+    (voting, "set_dots", {"option": "o1", "count": 1}, None, "forbidden"),
     (collected, "add_option", {"text": "   "}, "anna", "text_empty"),
     (collected, "add_option", {}, "anna", "invalid_text"),
+    (collected, "add_option", {"text": 7}, "anna", "invalid_text"),
+    (collected, "add_option", {"text": "x\ud800"}, "anna", "invalid_text"),
     (collected, "add_option", {"text": "x" * 121}, "anna", "text_too_long"),
     (collected, "add_option", {"text": "housing  ADVICE"}, "anna", "duplicate_option"),
     (collected, "add_option", {"text": "Jobs", "category": "Sport"}, "anna", "unknown_category"),
@@ -238,6 +287,7 @@ BAD = [
     (collected, "edit_option", {"option": "o1", "text": ""}, None, "text_empty"),
     (collected, "edit_option", {"option": "o9", "text": "x"}, None, "unknown_option"),
     (collected, "edit_option", {"option": "o1", "text": "Childcare"}, None, "duplicate_option"),
+    (collected, "edit_option", {"option": "o1", "text": "Bus"}, "anna", "forbidden"),
     (collected, "set_category", {"option": "o1", "category": "Sport"}, None, "unknown_category"),
     (voted, "merge_options", {"option": "o1", "into": "o1"}, None, "same_option"),
     (voted, "merge_options", {"option": "o1", "into": "o9"}, None, "unknown_option"),
@@ -260,38 +310,38 @@ BAD = [
      "invalid_date"),
     (revealed, "assign", {"option": "o1", "who_person": "x" * 61}, None, "too_long"),
     (revealed, "assign", {"option": "o1", "who_org": "x" * 101}, None, "too_long"),
+    (collected, "no_such_action", {}, None, "unknown_action"),
 ]
 
 
 @pytest.mark.parametrize("scenario, action, payload, who, code", BAD,
                          ids=[f"{b[1]}-{b[4]}-{i}" for i, b in enumerate(BAD)])
 def test_bad_input_is_refused_and_changes_nothing(scenario, action, payload, who, code):
-    ctx, state = scenario()
-    before = copy.deepcopy(state)
-    actor = ctx.actor(who) if who else ctx.actor(role="facilitator")
+    h = scenario()
+    before = copy.deepcopy(h.state)
     with pytest.raises(ActionError) as info:
-        # Called on the state itself (no copy) to prove nothing is half-changed.
-        METHOD.apply(state, action, payload, actor, ctx)
+        h.act(action, payload, by=who or "facilitator")
     assert info.value.code == code
-    assert info.value.message
-    assert state == before
-    assert ctx.ledger == []
+    assert info.value.message and info.value.message != code
+    assert h.state == before
+    assert h.ledger == []
 
 
 def test_too_few_options_to_start_voting():
-    ctx, state = setup()
-    state = act(ctx, state, "add_option", {"text": "Only one"}, "anna")
+    h = setup()
+    h.act("add_option", {"text": "Only one"}, by="anna")
     with pytest.raises(ActionError) as info:
-        act(ctx, state, "start_voting")
+        h.act("start_voting")
     assert info.value.code == "too_few_options"
 
 
 def test_runoff_needs_two_options():
-    ctx, state = setup(options=["A", "B", "C"], skip_collect=True)
-    state = act(ctx, state, "set_dots", {"option": "o1", "count": 2}, "anna")
-    state = act(ctx, act(ctx, state, "close_voting"), "reveal")
+    h = setup(options=["A", "B", "C"], skip_collect=True)
+    h.act("set_dots", {"option": "o1", "count": 2}, by="anna")
+    h.act("close_voting")
+    h.act("reveal")
     with pytest.raises(ActionError) as info:
-        act(ctx, state, "start_runoff", {"top_n": 1})
+        h.act("start_runoff", {"top_n": 1})
     assert info.value.code == "runoff_too_small"
 
 
@@ -299,22 +349,45 @@ def test_runoff_needs_two_options():
 
 
 def test_removing_a_participant_before_reveal_drops_their_dots():
-    ctx, state = voted()
-    ctx.remove_participant("anna")
-    state = METHOD.participant_removed(state, "anna", ctx)
-    assert "anna" not in state["dots"]
-    assert state["totals"] == {"o1": 1, "o2": 2, "o3": 1, "o4": 0}
-    before = copy.deepcopy(state)
+    h = voted()
+    h.remove("anna")
+    assert h.pid("anna") not in h.state["dots"]
+    assert h.state["totals"] == {"o1": 1, "o2": 2, "o3": 1, "o4": 0}
+    assert (h.view("facilitator")["voters"], h.view("facilitator")["present"]) == (2, 3)
+    assert "removed" not in h.state  # the core keeps who is gone, not the method
+    before = copy.deepcopy(h.state)
+    for action, payload in [("set_dots", {"option": "o1", "count": 1}),
+                            ("add_option", {"text": "Comeback"})]:
+        with pytest.raises(ActionError) as info:
+            h.act(action, payload, by="anna")
+        assert info.value.code == "removed"  # refused by the core before the method runs
+        assert h.state == before
+
+
+def test_leaving_on_the_phone_drops_the_dots_like_a_removal():
+    h = voted()
+    h.leave("ben")
+    assert h.pid("ben") not in h.state["dots"]
+    assert h.state["totals"] == {"o1": 2, "o2": 1, "o3": 1, "o4": 0}
     with pytest.raises(ActionError) as info:
-        act(ctx, state, "set_dots", {"option": "o1", "count": 1}, "anna")
-    assert info.value.code == "participant_removed"
-    assert state == before
+        h.act("set_dots", {"option": "o1", "count": 1}, by="ben")
+    assert info.value.code == "removed"
 
 
 def test_removing_a_participant_after_reveal_keeps_the_result():
-    ctx, state = revealed()
-    state = METHOD.participant_removed(state, "anna", ctx)
-    assert state["totals"] == {"o1": 3, "o2": 3, "o3": 1, "o4": 0}
+    h = revealed()
+    h.remove("anna")
+    assert h.state["totals"] == {"o1": 3, "o2": 3, "o3": 1, "o4": 0}
+    assert h.pid("anna") in h.state["dots"]
+    assert "3 of 4 participants present voted" in h.minutes()
+
+
+def test_options_of_a_removed_participant_stay():
+    h = collected()
+    h.remove("anna")
+    assert h.state["ballot"] == ["o1", "o2", "o3", "o4"]
+    assert h.state["options"][0]["authors"] == [h.pid("anna")]
+    assert "Language courses" in [o["text"] for o in h.view("projector")["options"]]
 
 
 # -- anonymity and visibility ----------------------------------------------------------------------
@@ -323,68 +396,73 @@ def test_removing_a_participant_after_reveal_keeps_the_result():
 def test_facilitator_and_projector_views_hold_no_participant_ids():
     for scenario in (collected, voting, voted, revealed):
         for results in ("hidden", "live"):
-            ctx, state = scenario(results=results)
+            h = scenario(results=results)
             for role in ("facilitator", "projector"):
-                text = json.dumps(METHOD.view(state, role, None, ctx))
-                for pid in PEOPLE:
+                text = json.dumps(h.view(role))
+                for pid in ids(h):
                     assert pid not in text, (scenario.__name__, results, role, pid)
 
 
 def test_participant_sees_only_own_dots():
-    ctx, state = voted()
-    view = METHOD.view(state, "participant", ctx.actor("cem"), ctx)
+    h = voted()
+    view = h.view("cem")
     assert {o["id"]: o["mine"] for o in view["options"]} == {"o1": 0, "o2": 0, "o3": 1, "o4": 0}
     assert view["dots_left"] == 2
     text = json.dumps(view)
-    for pid in PEOPLE:
+    for pid in ids(h):
         assert pid not in text
 
 
 def test_hidden_results_show_no_totals_until_reveal():
-    ctx, state = voted()
-    for role, actor in [("facilitator", None), ("projector", None),
-                        ("participant", ctx.actor("anna"))]:
-        view = METHOD.view(state, role, actor, ctx)
+    h = voted()
+    for who in ("facilitator", "projector", "anna"):
+        view = h.view(who)
         assert view["show_totals"] is False
         assert view["ranking"] == []
         assert all(o.get("total") is None for o in view["options"])
-    facilitator = METHOD.view(state, "facilitator", None, ctx)
+    facilitator = h.view("facilitator")
     assert (facilitator["voters"], facilitator["present"]) == (3, 4)
-    state = act(ctx, act(ctx, state, "close_voting"), "reveal")
-    for role, actor in [("facilitator", None), ("projector", None),
-                        ("participant", ctx.actor("anna"))]:
-        view = METHOD.view(state, role, actor, ctx)
-        assert [r["total"] for r in view["ranking"]] == [3, 3, 1, 0]
+    h.act("close_voting")
+    h.act("reveal")
+    for who in ("facilitator", "projector", "anna"):
+        assert [r["total"] for r in h.view(who)["ranking"]] == [3, 3, 1, 0]
 
 
 def test_live_results_show_totals_while_voting():
-    ctx, state = voted(results="live")
-    for role, actor in [("facilitator", None), ("projector", None),
-                        ("participant", ctx.actor("anna"))]:
-        view = METHOD.view(state, role, actor, ctx)
+    h = voted(results="live")
+    for who in ("facilitator", "projector", "anna"):
+        view = h.view(who)
         assert view["show_totals"] is True
         assert {o["id"]: o["total"] for o in view["options"]} == {
             "o1": 3, "o2": 3, "o3": 1, "o4": 0}
 
 
 def test_hidden_phone_view_does_not_change_when_others_vote():
-    ctx, state = voting()
-    before = METHOD.view(state, "participant", ctx.actor("anna"), ctx)
-    state = act(ctx, state, "set_dots", {"option": "o1", "count": 1}, "ben")
-    assert METHOD.view(state, "participant", ctx.actor("anna"), ctx) == before
+    h = voting()
+    before = h.view("anna")
+    h.act("set_dots", {"option": "o1", "count": 1}, by="ben")
+    assert h.view("anna") == before
+
+
+def test_placing_hidden_dots_concerns_only_the_voter():
+    h = voting()
+    old = dict(h.state)
+    h.act("set_dots", {"option": "o1", "count": 1}, by="ben")
+    assert METHOD.view_scope(old, h.state, "set_dots") == "actor"
+    assert METHOD.view_scope(old, h.state, "close_voting") == "everyone"
+    live = voting(results="live")
+    assert METHOD.view_scope(dict(live.state), live.state, "set_dots") == "everyone"
 
 
 def test_phone_order_is_shuffled_per_participant_or_fixed():
     texts = [f"Option {i}" for i in range(1, 11)]
-    ctx, state = setup(options=texts, skip_collect=True)
-    orders = {tuple(o["id"] for o in METHOD.view(state, "participant", ctx.actor(p), ctx)["options"])
-              for p in PEOPLE}
+    h = setup(options=texts, skip_collect=True)
+    orders = {tuple(o["id"] for o in h.view(p)["options"]) for p in PEOPLE}
     assert len(orders) > 1
-    again = METHOD.view(state, "participant", ctx.actor("anna"), ctx)
+    again = h.view("anna")
     assert tuple(o["id"] for o in again["options"]) in orders
-    ctx, state = setup(options=texts, skip_collect=True, order="fixed")
-    orders = {tuple(o["id"] for o in METHOD.view(state, "participant", ctx.actor(p), ctx)["options"])
-              for p in PEOPLE}
+    h = setup(options=texts, skip_collect=True, order="fixed")
+    orders = {tuple(o["id"] for o in h.view(p)["options"]) for p in PEOPLE}
     assert orders == {tuple(f"o{i}" for i in range(1, 11))}
 
 
@@ -392,11 +470,10 @@ def test_phone_order_is_shuffled_per_participant_or_fixed():
 
 
 def test_minutes_have_ranking_table_turnout_and_agreement():
-    ctx, state = revealed(categories=["Education"])
-    state = act(ctx, state, "set_category", {"option": "o2", "category": "Education"})
-    state = act(ctx, state, "assign", {"option": "o1", "who_person": "Herr Schmidt",
-                                       "due": "2025-04-30"})
-    text = METHOD.minutes(state, ctx)
+    h = revealed(categories=["Education"])
+    h.act("set_category", {"option": "o2", "category": "Education"})
+    h.act("assign", {"option": "o1", "who_person": "Herr Schmidt", "due": "2025-04-30"})
+    text = h.minutes()
     assert "What comes first?" in text
     assert "3 of 4 participants present voted" in text
     assert "3 dots" in text and "at most 2" in text
@@ -407,16 +484,17 @@ def test_minutes_have_ranking_table_turnout_and_agreement():
     assert "| 4 | Sports club |  | 0 | ░░░░░░░░░░ 0 % |" in text
     assert "**Language courses** — who: Herr Schmidt; by 2025-04-30" in text
     assert "Round" not in text
-    for pid in PEOPLE:
-        assert pid not in text
+    for who in ids(h) + NAMES:
+        assert who not in text
 
 
 def test_minutes_number_rounds_after_a_runoff():
-    ctx, state = revealed()
-    state = act(ctx, state, "start_runoff", {"top_n": 2})
-    state = act(ctx, state, "set_dots", {"option": "o2", "count": 1}, "anna")
-    state = act(ctx, act(ctx, state, "close_voting"), "reveal")
-    text = METHOD.minutes(state, ctx)
+    h = revealed()
+    h.act("start_runoff", {"top_n": 2})
+    h.act("set_dots", {"option": "o2", "count": 1}, by="anna")
+    h.act("close_voting")
+    h.act("reveal")
+    text = h.minutes()
     assert "### Round 1" in text
     assert "### Round 2: runoff of the top 2" in text
     assert text.index("### Round 1") < text.index("### Round 2")
@@ -424,18 +502,27 @@ def test_minutes_number_rounds_after_a_runoff():
 
 
 def test_minutes_while_collecting_or_voting_hide_open_results():
-    ctx, state = collected()
-    assert "Childcare" in METHOD.minutes(state, ctx)
-    ctx, state = voted()
-    text = METHOD.minutes(state, ctx)
+    assert "Childcare" in collected().minutes()
+    text = voted().minutes()
     assert "still open" in text and "| Rank |" not in text
 
 
 def test_minutes_escape_markdown_in_option_text():
-    ctx, state = setup(options=["A | B", "*bold*"], skip_collect=True)
-    state = act(ctx, act(ctx, state, "close_voting"), "reveal")
-    text = METHOD.minutes(state, ctx)
+    h = setup(options=["A | B", "*bold*"], skip_collect=True)
+    h.act("close_voting")
+    h.act("reveal")
+    text = h.minutes()
     assert "A \\| B" in text and "\\*bold\\*" in text
+
+
+def test_closing_the_session_keeps_state_and_minutes():
+    h = revealed()
+    before, minutes = copy.deepcopy(h.state), h.minutes()
+    h.close()
+    assert h.state == before and h.minutes() == minutes
+    with pytest.raises(ActionError) as info:
+        h.act("start_runoff", {"top_n": 2})
+    assert info.value.code == "session_not_active"
 
 
 # -- templates ------------------------------------------------------------------------------------------
@@ -473,16 +560,16 @@ def render(role, view, newstyle=False):
 @pytest.mark.parametrize("scenario", [collected, voting, voted, revealed])
 @pytest.mark.parametrize("results", ["hidden", "live"])
 def test_templates_render(scenario, results):
-    ctx, state = scenario(results=results)
+    h = scenario(results=results)
     if scenario is revealed:
-        facilitator = render("facilitator", METHOD.view(state, "facilitator", None, ctx))
+        facilitator = render("facilitator", h.view("facilitator"))
         assert 'data-action="start_runoff"' in facilitator
         assert 'data-action="reopen_voting"' not in facilitator
-        state = act(ctx, state, "assign", {"option": "o1", "who_org": "Caritas <e.V.>"})
+        h.act("assign", {"option": "o1", "who_org": "Caritas <e.V.>"})
     views = {
-        "participant": METHOD.view(state, "participant", ctx.actor("anna"), ctx),
-        "facilitator": METHOD.view(state, "facilitator", None, ctx),
-        "projector": METHOD.view(state, "projector", None, ctx),
+        "participant": h.view("anna"),
+        "facilitator": h.view("facilitator"),
+        "projector": h.view("projector"),
     }
     for role, view in views.items():
         for newstyle in (False, True):
