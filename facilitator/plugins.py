@@ -9,6 +9,7 @@ our own package metadata and load exactly like third-party plugins.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import re
 from typing import Any
 
@@ -24,11 +25,29 @@ BUNDLED_PLUGINS = ("facilitator_plugins.dotvoting", "facilitator_plugins.fishbow
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
+class PluginLoadError(RuntimeError):
+    """An installed plugin could not be imported; the message names it."""
+
+
+def _failing_entry_point() -> str:
+    """Name the entry point of our group that fails to load (after pluggy's load failed)."""
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            entry_point.load()
+        except Exception:  # noqa: BLE001 (this is the one we are looking for)
+            dist = entry_point.dist.name if entry_point.dist else "?"
+            return f"The plugin {entry_point.name!r} ({entry_point.value}, from {dist}) cannot be loaded"
+    return "A plugin cannot be loaded"
+
+
 def make_plugin_manager(extra_plugins: tuple[Any, ...] = ()) -> pluggy.PluginManager:
     """Build the plugin manager: hookspecs, entry points, bundled fallbacks, extras."""
     pm = pluggy.PluginManager("facilitator")
     pm.add_hookspecs(hookspecs)
-    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    try:
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    except Exception as exc:
+        raise PluginLoadError(f"{_failing_entry_point()}: {exc}") from exc
     loaded = {getattr(p, "__name__", None) for p in pm.get_plugins()}
     for name in BUNDLED_PLUGINS:
         if name not in loaded:

@@ -270,3 +270,33 @@ def test_plugin_mistakes_stop_the_start_naming_the_plugin():
 
     with pytest.raises(ValueError, match="path on this server"):
         create_app({"TESTING": True, "SECRET_KEY": "t", "PLUGINS": (Remote,)})
+
+
+def test_a_field_kind_typo_in_an_installed_plugin_stops_the_start_naming_it(tmp_path, monkeypatch):
+    package = tmp_path / "typo_method"
+    package.mkdir()
+    (package / "__init__.py").write_text(textwrap.dedent('''
+        from facilitator import Field, Method, hookimpl
+
+        class Typo(Method):
+            slug = "typo"
+            name = "Typo"
+            fields = (Field(name="chairs", label="Chairs", kind="integer"),)
+
+        @hookimpl
+        def facilitator_register_methods():
+            return [Typo()]
+    '''))
+    dist = tmp_path / "typo_method-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: typo-method\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[facilitator]\ntypo = typo_method\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    try:
+        with pytest.raises(RuntimeError) as failed:
+            create_app({"TESTING": True, "SECRET_KEY": "t"})
+    finally:
+        sys.modules.pop("typo_method", None)
+    message = str(failed.value)
+    assert "'typo'" in message and "typo-method" in message and "unknown kind 'integer'" in message
