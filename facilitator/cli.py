@@ -28,6 +28,24 @@ def cli() -> None:
     """Facilitator: run workshops where everyone joins by phone, with no internet needed."""
 
 
+def _public_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--public-name``: a host name or an IP address, without scheme, port or path."""
+    if value is None:
+        return None
+    import ipaddress
+    import re
+
+    name = value.strip().lower().removesuffix(".")
+    try:
+        return str(ipaddress.ip_address(name.removeprefix("[").removesuffix("]")))
+    except ValueError:
+        pass
+    label = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    if re.fullmatch(rf"{label}(?:\.{label})*", name):
+        return name
+    raise click.BadParameter("give a host name or an IP address, without http:// or a port")
+
+
 @cli.command()
 @click.option("--host", default="0.0.0.0", show_default=True,
               help="Address to listen on (0.0.0.0: every network of this laptop).")
@@ -36,7 +54,11 @@ def cli() -> None:
               help="Where workshops are stored (default: your user data folder).")
 @click.option("--demo", is_flag=True, help="Start with a demo workshop holding one session of every method.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the facilitator page in the browser.")
-def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser: bool) -> None:
+@click.option("--public-name", metavar="NAME", callback=_public_name, default=None,
+              help="Another name phones reach this laptop under (a DNS name of the network); "
+                   "the printed links use it. Requests for unknown names are refused.")
+def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser: bool,
+          public_name: str | None) -> None:
     """Start the server and print the join, facilitator and projector links."""
     from facilitator import server
     from facilitator.app import create_app
@@ -45,9 +67,12 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser:
     from facilitator.qr import qr_terminal
 
     data_dir = data_dir or default_data_dir()
-    base = f"http://{public_host(host)}:{port}"
+    link_host = public_name or public_host(host)
+    base = f"http://[{link_host}]:{port}" if ":" in link_host else f"http://{link_host}:{port}"
+    allowed = (public_name,) if public_name else ()
     try:
-        app = create_app({"DATA_DIR": data_dir, "PUBLIC_URL": base, "ASYNC_MODE": "gevent"})
+        app = create_app({"DATA_DIR": data_dir, "PUBLIC_URL": base, "ASYNC_MODE": "gevent",
+                          "ALLOWED_HOSTS": allowed})
     except RuntimeError as exc:  # e.g. the data folder is in use by another server
         raise click.ClickException(str(exc)) from None
     core = app.extensions["facilitator"]

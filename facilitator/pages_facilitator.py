@@ -2,14 +2,15 @@
 
 Access is by the unguessable link the server prints at start (as Jupyter
 does): opening it stores a flag in the signed session cookie. Forms are
-plain POSTs, checked for same origin; live controls go over Socket.IO.
+plain POSTs with a CSRF token, checked by :mod:`facilitator.security` (as is
+their origin); live controls go over Socket.IO. The language switch in the
+header is the public one (``POST /lang``).
 """
 
 from __future__ import annotations
 
 import functools
 import hmac
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -25,7 +26,6 @@ from flask import (
 )
 
 from facilitator.fields import decode_upload, form_values
-from facilitator.i18n import UI_LANGUAGES
 from facilitator.methods import ActionError, ConfigError
 from facilitator.minutes import minutes_filename, minutes_html, minutes_markdown
 from facilitator.render import live_config, public_url
@@ -46,10 +46,6 @@ def facilitator_required(view):
     def wrapped(*args, **kwargs):
         if not session.get("facilitator"):
             return render_template("facilitator/locked.html"), 403
-        if request.method == "POST":
-            origin = request.headers.get("Origin") or request.headers.get("Referer")
-            if origin and urlsplit(origin).netloc != request.host:
-                abort(403)
         return view(*args, **kwargs)
 
     return wrapped
@@ -235,16 +231,6 @@ def handout(workshop_id: str):
         "facilitator/handout.html", workshop=workshop,
         join_url=public_url(f"/j/{workshop['join_code']}"), copies=4,
     )
-
-
-@bp.post("/lang")
-@facilitator_required
-def language():
-    """Switch the facilitator's UI language."""
-    response = redirect(request.form.get("next") or url_for("facilitator.home"))
-    if request.form.get("language") in UI_LANGUAGES:
-        response.set_cookie("lang", request.form["language"], samesite="Lax")
-    return response
 
 
 def init_app(app: Flask) -> None:

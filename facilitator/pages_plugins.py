@@ -1,4 +1,9 @@
-"""Mount the pages plugins declare (:class:`facilitator.Route`), with the role check first."""
+"""Mount the pages plugins declare (:class:`facilitator.Route`), with the role check first.
+
+``POST`` pages get the core's CSRF check before their view runs
+(:mod:`facilitator.security`): their forms send ``{{ csrf_token() }}`` in a
+hidden ``csrf_token`` field, which the view does not see in ``request.form``.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,8 @@ class FlaskPageRequest:
         self.role = role
         self.language = select_locale()
         self.args = {key: value for key, value in request.args.items()}
-        self.form = {key: value for key, value in request.form.items()}
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        self.form = {key: value for key, value in request.form.items() if key != field}
         self.participant = participant
 
     @staticmethod

@@ -27,6 +27,7 @@ from facilitator.i18n import UI_LANGUAGES, _
 from facilitator.methods import ActionError
 from facilitator.qr import qr_svg
 from facilitator.render import live_config, public_url
+from facilitator.security import safe_redirect_target
 from facilitator.vocabulary import ORG_TYPES
 
 bp = Blueprint("public", __name__)
@@ -159,12 +160,10 @@ def leave(code: str):
 
 @bp.post("/lang")
 def set_language():
-    """Choose the UI language of this browser (kept in a cookie)."""
+    """Choose the UI language of this browser (kept in a cookie), on every page
+    (the facilitator's too), then go back to ``next`` if that is a page of this site."""
     language = request.form.get("language", "")
-    target = request.form.get("next") or url_for("public.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.index")
-    response = redirect(target)
+    response = redirect(safe_redirect_target(request.form.get("next"), url_for("public.index")))
     if language in UI_LANGUAGES:
         response.set_cookie("lang", language, max_age=COOKIE_AGE, samesite="Lax")
     return response

@@ -4,6 +4,8 @@
   synchronously (deterministic) and a fake clock (``clock``).
 * ``client``: a Flask test client (anonymous browser).
 * ``fac``: a Flask test client that opened the facilitator link.
+* ``csrf_token``: ``csrf_token(client, url="/")`` reads the CSRF token from the
+  forms of a page, as a browser gets it; form posts send it as ``csrf_token``.
 * ``runner``: a Click runner for the ``facilitator`` command.
 * ``core``: the app's :class:`facilitator.core.Core`.
 * ``workshop``: a named-mode workshop created through the core.
@@ -12,6 +14,8 @@
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -53,6 +57,20 @@ def fac(app):
     response = client.get(f"/f/{app.config['FACILITATOR_TOKEN']}")
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def csrf_token():
+    """``csrf_token(client, url="/")``: the token in the forms of the page at ``url``
+    (redirects followed), for ``client``'s session. Every form post needs it."""
+
+    def read(client, url: str = "/") -> str:
+        page = client.get(url, follow_redirects=True)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+        assert match, f"no CSRF token in the forms of {url} (HTTP {page.status_code})"
+        return match.group(1)
+
+    return read
 
 
 @pytest.fixture

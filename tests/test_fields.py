@@ -232,18 +232,19 @@ def post(fac, url, upload: bytes, **data):
                     content_type="multipart/form-data", headers={"Accept-Language": "en"})
 
 
-def test_session_form_reads_excel_csv_and_refuses_unreadable_files(fac, core, workshop):
+def test_session_form_reads_excel_csv_and_refuses_unreadable_files(fac, core, workshop, csrf_token):
     url = f"/facilitator/w/{workshop['id']}/sessions/new/groups"
     page = fac.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'type="file"' in page
+    token = csrf_token(fac, url)
     excel = "Gruppe;Ansprechperson\r\nBegegnungscafé;Frau Müller\r\nFußball für alle;Herr Öztürk\r\n"
-    response = post(fac, url, excel.encode("cp1252"))
+    response = post(fac, url, excel.encode("cp1252"), csrf_token=token)
     assert response.status_code == 302
     [session] = core.workshops.sessions(workshop["id"])
     assert session["config"]["groups"] == "Gruppe;Ansprechperson\nBegegnungscafé;Frau Müller\nFußball für alle;Herr Öztürk"
     assert session["state"]["groups"][2] == "Fußball für alle;Herr Öztürk"
 
-    bad = post(fac, url, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", title="Zweite Runde")
+    bad = post(fac, url, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", title="Zweite Runde", csrf_token=token)
     assert bad.status_code == 400  # the form comes back, nothing is stored
     page = bad.get_data(as_text=True)
     assert "“Groups (CSV)” could not be read: save it as CSV (UTF-8) or plain text." in page
@@ -251,7 +252,7 @@ def test_session_form_reads_excel_csv_and_refuses_unreadable_files(fac, core, wo
     assert len(core.workshops.sessions(workshop["id"])) == 1
 
     edit = f"/facilitator/w/{workshop['id']}/sessions/{session['id']}/edit"
-    refused = post(fac, edit, b"PK\x03\x04\x14\x00\x06\x00", title="Renamed")
+    refused = post(fac, edit, b"PK\x03\x04\x14\x00\x06\x00", title="Renamed", csrf_token=token)
     assert refused.status_code == 400
     assert "could not be read" in refused.get_data(as_text=True)
     kept = core.workshops.session(workshop["id"], session["id"])

@@ -72,7 +72,7 @@ class EverythingPlugin:
         return [Everything()]
 
 
-def test_uploaded_file_reaches_the_config_and_survives_edits():
+def test_uploaded_file_reaches_the_config_and_survives_edits(csrf_token):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "PLUGINS": (EverythingPlugin,)})
     core = app.extensions["facilitator"]
     client = app.test_client()
@@ -80,18 +80,19 @@ def test_uploaded_file_reaches_the_config_and_survives_edits():
     workshop = core.workshops.create({"title": "Upload"})
     url = f"/facilitator/w/{workshop['id']}/sessions/new/everything"
     assert b'type="file"' in client.get(url).data
-    response = client.post(url, data={"text": "hi", "csv": (io.BytesIO("\ufeffName;Ort\nVerein A;Kiel".encode()),
+    token = csrf_token(client, url)
+    response = client.post(url, data={"text": "hi", "csrf_token": token, "csv": (io.BytesIO("\ufeffName;Ort\nVerein A;Kiel".encode()),
                                                                "groups.csv")}, content_type="multipart/form-data")
     assert response.status_code == 302
     [session] = core.workshops.sessions(workshop["id"])
     assert session["config"]["csv"] == "Name;Ort\nVerein A;Kiel"
-    bad = client.post(url, data={"text": "hi", "csv": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "x.csv")},
+    bad = client.post(url, data={"text": "hi", "csrf_token": token, "csv": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "x.csv")},
                       content_type="multipart/form-data")
     assert bad.status_code == 400  # an unreadable upload is reported under its field, never "no file"
     assert "konnte nicht gelesen werden" in bad.get_data(as_text=True)  # the German UI by default
     assert len(core.workshops.sessions(workshop["id"])) == 1
     edit = client.post(f"/facilitator/w/{workshop['id']}/sessions/{session['id']}/edit",
-                       data={"title": "Renamed", "text": "hi"}, content_type="multipart/form-data")
+                       data={"title": "Renamed", "text": "hi", "csrf_token": token}, content_type="multipart/form-data")
     assert edit.status_code == 302
     assert core.workshops.session(workshop["id"], session["id"])["config"]["csv"] == "Name;Ort\nVerein A;Kiel"
     core.store.close()

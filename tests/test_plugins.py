@@ -147,7 +147,7 @@ def test_bundled_methods_load_through_entry_points():
     assert set(collect_methods(pm)) >= {"dotvoting", "fishbowl"}
 
 
-def test_third_party_method_end_to_end(third_party_plugin):
+def test_third_party_method_end_to_end(third_party_plugin, csrf_token):
     app = create_app({"TESTING": True, "LIVE_SYNC": True, "SECRET_KEY": "t"})
     core = app.extensions["facilitator"]
     assert "hands" in core.methods and app.config["HANDS_STARTED"]
@@ -156,9 +156,11 @@ def test_third_party_method_end_to_end(third_party_plugin):
     fac = app.test_client()
     fac.get(f"/f/{app.config['FACILITATOR_TOKEN']}")
     workshop = core.workshops.create({"title": "Plugin test", "language": "en"})
-    assert fac.post(f"/facilitator/w/{workshop['id']}/sessions/new/hands", data={"prompt": ""}).status_code == 400
-    assert fac.post(f"/facilitator/w/{workshop['id']}/sessions/new/hands",
-                    data={"title": "Hands up", "prompt": "Who is new here?"}).status_code == 302
+    new_session = f"/facilitator/w/{workshop['id']}/sessions/new/hands"
+    token = csrf_token(fac, new_session)
+    assert fac.post(new_session, data={"prompt": "", "csrf_token": token}).status_code == 400
+    assert fac.post(new_session, data={"title": "Hands up", "prompt": "Who is new here?",
+                                       "csrf_token": token}).status_code == 302
     [session] = core.workshops.sessions(workshop["id"])
     socketio = app.extensions["socketio"]
     facilitator = socketio.test_client(app, auth={"role": "facilitator", "workshop": workshop["id"],
