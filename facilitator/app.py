@@ -10,12 +10,13 @@ from facilitator_templates import TEMPLATE_DIR
 from flask import Flask, render_template
 from flask_babel import Babel, get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
+from markupsafe import Markup
 
 from facilitator import __version__
 from facilitator.core import Core
 from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, ngettext, select_locale
 from facilitator.ids import new_secret
-from facilitator.mdtext import format_date
+from facilitator.mdtext import format_date, safe_text
 from facilitator.plugins import (
     collect_asset_urls,
     collect_methods,
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         CLOCK=time.time,
         LIVE_SYNC=False,
         PUBLIC_URL=None,
+        ALLOWED_HOSTS=(),
         LIVE_INTERVAL=0.1,
         # "threading" for tests and embedding; `facilitator serve` runs on gevent.
         ASYNC_MODE="threading",
@@ -89,6 +91,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         extra_js_urls=collect_asset_urls(pm, "facilitator_extra_js_urls"),
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # No stored text can make a page fail: what is not text (a lone surrogate
+    # from older data) is shown as U+FFFD.
+    app.jinja_env.finalize = _printable
     app.jinja_env.filters["date"] = format_date
 
     @app.errorhandler(404)
@@ -102,15 +107,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return render_template("error.html", message=_("You may not do this.")), 403
 
 
-    from facilitator import pages_facilitator, pages_plugins, pages_public, realtime
+    from facilitator import pages_facilitator, pages_plugins, pages_public, realtime, security
 
     pages_public.init_app(app)
     pages_facilitator.init_app(app)
     pages_plugins.mount(app, collect_routes(pm))
     realtime.init_app(app)
+    security.init_app(app)  # after Socket.IO: it guards /socket.io/ too
 
     pm.hook.facilitator_startup(app=app)
     return app
+
+
+def _printable(value: Any) -> Any:
+    """Jinja's output filter: every string through :func:`facilitator.mdtext.safe_text`."""
+    if isinstance(value, Markup):
+        return Markup(safe_text(value))
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
 
 
 def get_core(app: Flask) -> Core:

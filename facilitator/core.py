@@ -14,6 +14,12 @@ serialising actions is what makes races (two people taking the last open
 chair) come out the same on every screen. The web layer keeps one ``Core``
 per app in ``app.extensions["facilitator"]`` and subscribes to
 ``core.events`` to broadcast fresh views.
+
+Deleting a workshop leaves nothing of it: its records go in one batch, the
+parts told through :meth:`Workshops.on_delete` forget what they keep in memory
+(People: the tokens), the store rewrites its files, and the change event fires
+for listeners that hold per-workshop state, which ask
+``core.workshops.exists(workshop_id)`` to tell a deletion from a change.
 """
 
 from __future__ import annotations

@@ -34,6 +34,12 @@ ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ACTION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 SYSTEM_ACTOR = Actor(role=SYSTEM)
 Call = Callable[[Method, dict, CoreContext], "dict | None"]
+#: How long (seconds) a receipt answers retries of its action. A phone retries an
+#: unacknowledged action within seconds or minutes, and only while its page is
+#: open, so a day is ample; receipts of a deleted session or workshop go with it.
+RECEIPT_TTL = 24 * 60 * 60
+#: How often (clock seconds) :meth:`Engine.apply_action` drops expired receipts.
+RECEIPT_PRUNE_EVERY = 60 * 60
 
 
 def payload_digest(action: str, payload: dict) -> str:
@@ -69,6 +75,7 @@ class Engine:
         self.ledger = ledger
         self.presence = presence
         self.run_off = run_off
+        self._receipts_pruned_at = float("-inf")
 
     def context(self, workshop: dict, session: dict, roster: list[dict] | None = None) -> CoreContext:
         """A fresh method context for ``session`` (``roster``: participants already read)."""
@@ -124,6 +131,8 @@ class Engine:
             raise ActionError("forbidden", _("You may not do this in your role."))
         digest = payload_digest(action, payload)
         with self.lock:
+            if self.clock() - self._receipts_pruned_at >= RECEIPT_PRUNE_EVERY:
+                self.prune_receipts()
             workshop = self.workshops.get(workshop_id)
             session = self.workshops.session(workshop_id, session_id)
             receipt_key = f"{session_id}:{actor.participant_id or actor.role}:{action_id}"
@@ -152,6 +161,30 @@ class Engine:
         else:
             self.events.changed(workshop_id)
         return reply
+
+    def prune_receipts(self) -> int:
+        """Drop the receipts older than :data:`RECEIPT_TTL`; returns how many went.
+
+        :meth:`apply_action` calls it at most every :data:`RECEIPT_PRUNE_EVERY`
+        seconds. A receipt from before receipts were dated is kept while its
+        session is the active one, and dropped otherwise.
+        """
+        with self.lock:
+            now = self.clock()
+            self._receipts_pruned_at = now
+            expired = [("receipts", receipt["id"], None) for receipt in self.store.all("receipts")
+                       if self._receipt_expired(receipt, now - RECEIPT_TTL)]
+            if expired:
+                self.store.put_many(expired)
+        return len(expired)
+
+    def _receipt_expired(self, receipt: dict, cutoff: float) -> bool:
+        at = receipt.get("at")
+        if isinstance(at, int | float):
+            return at < cutoff
+        session_id = receipt.get("session_id") or str(receipt["id"]).split(":", 1)[0]
+        session = self.store.get("sessions", session_id)
+        return session is None or session.get("status") != "active"
 
     def _system_action(self, workshop: dict, session: dict, action: str, payload: dict,
                        extra: list) -> None:

@@ -10,12 +10,42 @@ import re
 
 from facilitator.i18n import _
 
+#: Control characters no page should carry: C0 (except tab and line feed), DEL and C1.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: What :func:`safe_text` puts in place of a character that is not text.
+REPLACEMENT = "\ufffd"
+
+
+def safe_text(text: str) -> str:
+    """``text`` with everything that is not text replaced by U+FFFD (never raises).
+
+    Input checks refuse such characters, but stored text may be older than
+    them: a lone surrogate (``"Eve\\ud800"``, which cannot be written as
+    UTF-8 and would make a page fail) and control characters other than tab
+    and line feed each become U+FFFD; a surrogate pair becomes its character;
+    ``\\r\\n`` and a lone ``\\r`` become ``\\n``.
+    """
+    text = str(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub(REPLACEMENT, text)
+
 
 def md_escape(text: str) -> str:
-    """Escape user text for a Markdown line or table cell (no HTML, no layout)."""
-    text = " ".join(str(text or "").split())
+    """Escape user text for a Markdown line or table cell (no HTML, no layout).
+
+    ``<``, ``>`` and ``&`` become entities: every Markdown renderer (CommonMark
+    and python-markdown alike) shows them as the characters typed, while a
+    backslash before ``<`` is shown literally by some.
+    """
+    text = safe_text(" ".join(str(text or "").split()))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("|", "\\|")
-    text = re.sub(r"([*_`#\[\]<>])", r"\\\1", text)
+    text = re.sub(r"([*_`#\[\]])", r"\\\1", text)
     return text
 
 
@@ -25,6 +55,6 @@ def format_date(value: str) -> str:
         return ""
     try:
         day = dt.date.fromisoformat(value)
-    except ValueError:
-        return value
+    except (TypeError, ValueError):  # not a date (stored before dates were checked)
+        return str(value)
     return day.strftime(_("%Y-%m-%d"))

@@ -3,11 +3,16 @@
 Written in the workshop's language: header, attendance (in the privacy mode),
 agenda, one section per session from its method, and the consolidated table
 "Agreements and responsibilities".
+
+No stored text can make the minutes fail: text from before the input checks
+(a lone surrogate, a control character) comes out as U+FFFD, and a method
+whose section fails gets a note in its place (the error is logged).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections import Counter
 
@@ -16,8 +21,11 @@ import nh3
 from flask import current_app
 
 from facilitator.i18n import _, force_locale, ngettext
-from facilitator.mdtext import format_date, md_escape
+from facilitator.mdtext import format_date, md_escape, safe_text
 from facilitator.vocabulary import ORG_TYPES
+
+log = logging.getLogger(__name__)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _attendance(core, workshop: dict) -> list[str]:
@@ -60,7 +68,8 @@ def agreements_table(agreements: list[dict], session_titles: dict[str, str]) -> 
     for number, a in enumerate(agreements, 1):
         lines.append(
             f"| {number} | {md_escape(a['what'])} | {md_escape(a['who_person'])} | "
-            f"{md_escape(a['who_org'])} | {format_date(a['due'])} | {format_date(a['review'])} | "
+            f"{md_escape(a['who_org'])} | {md_escape(format_date(a['due']))} | "
+            f"{md_escape(format_date(a['review']))} | "
             f"{md_escape(session_titles.get(a['session_id'] or '', _('Facilitator')))} |"
         )
     lines.append("")
@@ -73,7 +82,7 @@ def minutes_markdown(core, workshop: dict) -> str:
         sessions = core.workshops.sessions(workshop["id"])
         out = [f"# {md_escape(workshop['title'])}", ""]
         facts = [
-            (_("Date"), format_date(workshop["date"])),
+            (_("Date"), md_escape(format_date(workshop["date"]))),
             (_("Place"), md_escape(workshop["place"])),
             (_("Organiser"), md_escape(workshop["organiser"])),
             (_("Privacy mode"), _("named") if workshop["privacy"] == "named" else _("anonymous")),
@@ -93,8 +102,7 @@ def minutes_markdown(core, workshop: dict) -> str:
             if not s.get("started"):
                 out += [_("This session did not take place."), ""]
                 continue
-            section = core.engine.session_minutes(workshop, s) if s["method"] in core.methods else ""
-            out += [section.strip(), ""]
+            out += [_session_section(core, workshop, s), ""]
         out += [f"## {_('Agreements and responsibilities')}", ""]
         titles = {s["id"]: s["title"] for s in sessions}
         out += agreements_table(core.ledger.of_workshop(workshop["id"]), titles)
@@ -105,16 +113,29 @@ def minutes_markdown(core, workshop: dict) -> str:
         written = dt.datetime.fromtimestamp(core.clock())
         stamp = f"{format_date(written.date().isoformat())} {written:%H:%M}"
         out += ["---", "", _("Minutes written by Facilitator on %(when)s.", when=stamp), ""]
-        return "\n".join(out)
+        return safe_text("\n".join(out))
+
+
+def _session_section(core, workshop: dict, session: dict) -> str:
+    """The method's section of one session; a note in its place if the method fails."""
+    if session["method"] not in core.methods:
+        return ""
+    try:
+        return str(core.engine.session_minutes(workshop, session)).strip()
+    except Exception:  # one broken section must not cost the whole minutes
+        log.exception("The minutes of session %s (%s) failed", session["id"], session["method"])
+        return _("This section could not be written (the error is in the server's log).")
 
 
 def minutes_html(core, workshop: dict) -> str:
     """The minutes as sanitised HTML (user text can never inject markup)."""
     html = markdown.markdown(minutes_markdown(core, workshop), extensions=["tables", "sane_lists"])
-    return nh3.clean(html)
+    return safe_text(nh3.clean(html))
 
 
 def minutes_filename(workshop: dict) -> str:
     """A safe file name for the download, e.g. ``2026-03-31-runder-tisch.md``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", workshop["title"].casefold()).strip("-")[:50] or "minutes"
-    return f"{workshop['date'] + '-' if workshop['date'] else ''}{slug}.md"
+    slug = re.sub(r"[^a-z0-9]+", "-", str(workshop["title"]).casefold()).strip("-")[:50] or "minutes"
+    date = workshop.get("date")
+    prefix = f"{date}-" if isinstance(date, str) and ISO_DATE.fullmatch(date) else ""
+    return f"{prefix}{slug}.md"

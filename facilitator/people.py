@@ -38,6 +38,7 @@ class People:
         self.lock = lock
         self.workshops = workshops
         self._token_index: dict[str, str] | None = None
+        workshops.on_delete(self._workshop_deleted)
 
     def join(self, workshop_id: str, data: Mapping) -> dict:
         """Register a participant; returns the record including its secret ``token``.
@@ -91,6 +92,11 @@ class People:
         with self.lock:
             if self._token_index is not None:
                 self._token_index = {t: p for t, p in self._token_index.items() if p not in participant_ids}
+
+    def _workshop_deleted(self, workshop_id: str, deleted: dict[str, set[str]]) -> None:
+        """A workshop went: its participants' tokens go from the index too."""
+        if deleted.get("participants"):
+            self.forget_tokens(deleted["participants"])
 
     def get(self, workshop_id: str, participant_id: str) -> dict:
         """A participant of this workshop (removed and departed ones included)."""

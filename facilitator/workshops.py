@@ -2,10 +2,17 @@
 
 Running the agenda (activating and closing sessions) involves the methods and
 lives in :class:`facilitator.engine.Engine`.
+
+Deleting a workshop erases it: every record that belongs to it goes in one
+batch, the parts that keep something of it in memory are told
+(:meth:`Workshops.on_delete`; :class:`~facilitator.people.People` forgets the
+tokens), and the store rewrites its files (:meth:`~facilitator.storage.Store.compact`)
+so that no byte of it stays in the data folder.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,17 +23,29 @@ from facilitator.fields import parse_config
 from facilitator.i18n import UI_LANGUAGES, _
 from facilitator.ids import new_id, new_join_code, new_secret
 from facilitator.registry import MethodRegistry
-from facilitator.storage import Store
+from facilitator.storage import StorageError, Store
 from facilitator.validation import MAX_ORGANISATION, MAX_TITLE, clean_choice, clean_date, clean_text
 from facilitator.vocabulary import PRIVACY_MODES
 
+log = logging.getLogger(__name__)
 SESSION_STATUSES = ("pending", "active", "closed")
 #: Tables whose records carry a ``workshop_id`` and go when their workshop goes.
 WORKSHOP_TABLES = ("sessions", "participants", "agreements", "receipts", "timers", "jobs")
 #: Tables whose records carry a ``session_id`` and go when their session goes.
-SESSION_TABLES = ("agreements", "timers", "jobs")
+#: (Receipts written before they carried one are found by their key, ``<session_id>:…``.)
+SESSION_TABLES = ("agreements", "receipts", "timers", "jobs")
 
 Batch = list[tuple[str, str, "dict | None"]]
+#: Told ``(workshop_id, deleted)`` after a workshop was deleted; ``deleted`` maps
+#: each table to the keys of the records that went.
+DeleteListener = Callable[[str, "dict[str, set[str]]"], None]
+
+
+def belongs_to_session(table: str, doc: dict, session_id: str) -> bool:
+    """Whether ``doc`` of ``table`` is a record of the session ``session_id``."""
+    if doc.get("session_id") == session_id:
+        return True
+    return table == "receipts" and "session_id" not in doc and str(doc.get("id", "")).startswith(f"{session_id}:")
 
 
 def clean_workshop(data: Mapping) -> dict[str, Any]:
@@ -58,6 +77,11 @@ class Workshops:
         self.events = events
         self.lock = lock
         self.methods = methods
+        self._delete_listeners: list[DeleteListener] = []
+
+    def on_delete(self, listener: DeleteListener) -> None:
+        """Call ``listener(workshop_id, deleted)`` after a workshop was deleted (lock held)."""
+        self._delete_listeners.append(listener)
 
     # -- workshops --------------------------------------------------------
     def create(self, data: Mapping) -> dict:
@@ -96,6 +120,10 @@ class Workshops:
             raise ActionError("unknown_workshop", _("There is no such workshop."))
         return workshop
 
+    def exists(self, workshop_id: str) -> bool:
+        """Whether ``workshop_id`` is a workshop (False once it is deleted)."""
+        return isinstance(workshop_id, str) and self.store.get("workshops", workshop_id) is not None
+
     def all(self) -> list[dict]:
         """All workshops, newest first."""
         return sorted(self.store.all("workshops"), key=lambda w: w["created_at"], reverse=True)
@@ -109,14 +137,31 @@ class Workshops:
         raise ActionError("unknown_workshop", _("No workshop has this code. Please check it."))
 
     def delete(self, workshop_id: str) -> None:
-        """Delete a workshop and every record that belongs to it (GDPR erasure)."""
+        """Delete a workshop and every record that belongs to it (GDPR erasure).
+
+        When it returns, the store's files hold nothing of the workshop any more
+        (see :meth:`~facilitator.storage.Store.compact`); should rewriting them
+        fail, the error is logged and the next checkpoint completes the erasure.
+        """
         with self.lock:
-            self.get(workshop_id)
+            workshop = self.get(workshop_id)
+            sessions = set(workshop["session_ids"])
             batch: Batch = [("workshops", workshop_id, None)]
             for table in WORKSHOP_TABLES:
                 batch += [(table, doc["id"], None) for doc in self.store.all(table)
-                          if doc.get("workshop_id") == workshop_id]
+                          if doc.get("workshop_id") == workshop_id
+                          or any(belongs_to_session(table, doc, sid) for sid in sessions)]
             self.store.put_many(batch)
+            deleted: dict[str, set[str]] = {}
+            for table, key, _doc in batch:
+                deleted.setdefault(table, set()).add(key)
+            for listener in self._delete_listeners:
+                listener(workshop_id, deleted)
+        try:
+            self.store.compact()
+        except (OSError, StorageError):
+            log.exception("Workshop %s is deleted, but the data folder could not be rewritten yet; "
+                          "the next checkpoint removes its records from the files", workshop_id)
         self.events.changed(workshop_id)
 
     # -- sessions -----------------------------------------------------------
@@ -193,7 +238,7 @@ class Workshops:
         self.events.changed(workshop_id)
 
     def delete_session(self, workshop_id: str, session_id: str) -> None:
-        """Remove a session with its agreements, timers and computations."""
+        """Remove a session with its agreements, receipts, timers and computations."""
         with self.lock:
             workshop = self.get(workshop_id)
             self.session(workshop_id, session_id)
@@ -208,4 +253,4 @@ class Workshops:
     def session_records(self, session_id: str, tables: tuple[str, ...] = SESSION_TABLES) -> Batch:
         """Deletions of the records of ``tables`` that belong to ``session_id``."""
         return [(table, doc["id"], None) for table in tables for doc in self.store.all(table)
-                if doc.get("session_id") == session_id]
+                if belongs_to_session(table, doc, session_id)]

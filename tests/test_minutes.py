@@ -87,3 +87,92 @@ def test_markdown_escaping_and_file_name():
     assert md_escape("a|b\nc *d* [e](f)") == "a\\|b c \\*d\\* \\[e\\](f)"
     assert minutes_filename({"title": "Runder Tisch: Integration!", "date": "2026-03-30"}) == \
         "2026-03-30-runder-tisch-integration.md"
+
+
+# -- text stored before the input checks never breaks the minutes --------------------
+
+BROKEN = "\ud800"  # a lone surrogate: JSON "\ud800" decodes to it, UTF-8 cannot hold it
+
+
+def store_broken_texts(core, workshop):
+    """Write texts with a lone surrogate and control characters straight into the
+    store, past every input check, as data of an older version would be."""
+    session = run_dot_vote(core, workshop)
+    wid = workshop["id"]
+    ana = next(p for p in core.people.of_workshop(wid) if p["name"] == "Ana")
+    core.store.put("participants", ana["id"], {**ana, "name": f"Eve{BROKEN}", "organisation": "Org\x00\x1bX"})
+    agreement = core.ledger.of_workshop(wid)[0]
+    core.store.put("agreements", agreement["id"], {**agreement, "what": f"Plan{BROKEN}\x02", "due": "bald\x07"})
+    stored = core.store.get("sessions", session["id"])
+    stored["state"]["options"][0]["text"] = f"Bus{BROKEN}linie"
+    stored["title"] = f"Prioritäten{BROKEN}"
+    core.store.put("sessions", session["id"], stored)
+    return session
+
+
+def test_minutes_of_stored_lone_surrogates_and_controls_render_with_replacement_chars(app, fac, core, workshop):
+    store_broken_texts(core, workshop)
+    page = fac.get(f"/facilitator/w/{workshop['id']}/minutes")
+    download = fac.get(f"/facilitator/w/{workshop['id']}/minutes.md")
+    assert page.status_code == 200 and download.status_code == 200
+    html, text = page.get_data(as_text=True), download.get_data(as_text=True)
+    for body in (html, text):
+        assert "Eve\ufffd" in body  # the participant's name
+        assert "Plan\ufffd" in body  # the agreement
+        assert "Bus\ufffdlinie" in body  # the dot-voting option
+        assert "Org\ufffd\ufffdX" in body
+        assert not any(c in body for c in "\x00\x02\x07\x1b")
+    assert "Prioritäten\ufffd" in text
+    with app.app_context():
+        assert "\ufffd" in minutes_markdown(core, workshop) and "\ufffd" in minutes_html(core, workshop)
+
+
+def test_a_failing_method_section_leaves_a_note_and_the_rest_of_the_minutes(app, fac, core, workshop,
+                                                                           monkeypatch, caplog):
+    session = run_dot_vote(core, workshop)
+    method = core.methods.method("dotvoting")
+
+    def broken(state, ctx):
+        raise KeyError("options")
+
+    monkeypatch.setattr(method, "minutes", broken)
+    response = fac.get(f"/facilitator/w/{workshop['id']}/minutes.md")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Vereinbarungen und Zuständigkeiten" in text and "Ana" in text
+    assert session["id"] in caplog.text
+
+
+def test_text_that_is_not_unicode_is_refused_at_the_door(client, core, workshop):
+    body = '{"name": "Eve\\ud800", "org_type": "mso"}'  # what a phone could send
+    response = client.post(f"/j/{workshop['join_code']}", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_text"
+    assert core.people.of_workshop(workshop["id"]) == []
+
+
+def test_safe_text_and_file_name_of_broken_stored_text():
+    from facilitator.mdtext import safe_text
+
+    assert safe_text(f"a{BROKEN}b\ud83d\ude00\r\nc\x00\td") == "a\ufffdb\U0001F600\nc\ufffd\td"
+    assert safe_text("Grüße\n") == "Grüße\n"
+    assert md_escape(f"x{BROKEN}\x1b") == "x\ufffd\ufffd"
+    assert minutes_filename({"title": f"T{BROKEN}", "date": '2026"\n'}) == "t.md"
+
+
+def test_every_page_renders_stored_broken_text(app, fac, core, workshop, sio):
+    """Not only the minutes: no stored text makes a page or a live view fail."""
+    session = store_broken_texts(core, workshop)
+    wid = workshop["id"]
+    core.store.put("workshops", wid, {**core.workshops.get(wid), "title": f"Runder Tisch{BROKEN}"})
+    core.engine.activate_session(wid, session["id"])
+    for url in ("/facilitator/", f"/facilitator/w/{wid}", f"/facilitator/w/{wid}/handout",
+                f"/facilitator/w/{wid}/minutes"):
+        page = fac.get(url)
+        assert page.status_code == 200, url
+        assert "Runder Tisch\ufffd" in page.get_data(as_text=True), url
+    projector = fac.get(f"/p/{wid}?key={workshop['projector_key']}")
+    assert projector.status_code == 200
+    for role in ("facilitator", "projector"):
+        client = sio(role, workshop)
+        views = [e["args"][0] for e in client.get_received() if e["name"] == "view"]
+        assert views and "Bus\ufffdlinie" in views[-1]["html"], role

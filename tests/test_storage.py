@@ -276,3 +276,36 @@ def test_journal_lines_are_single_json_records(tmp_path: Path) -> None:
             "seq": 1,
             "ops": [["t", "a", {"text": "line\nbreak"}], ["t", "b", None]],
         }
+
+
+# -- compact: nothing deleted stays in the files ------------------------------------
+
+
+def test_compact_keeps_every_document_and_refuses_a_closed_store(store: Store) -> None:
+    store.put_many([("votes", "a", {"dots": 1}), ("votes", "b", {"dots": 2})])
+    store.delete("votes", "a")
+    store.compact()
+    assert store.all("votes") == [{"dots": 2}]
+    store.close()
+    with pytest.raises(StoreClosedError):
+        store.compact()
+
+
+def test_compact_leaves_no_byte_of_deleted_documents_in_the_folder(tmp_path: Path) -> None:
+    secret = "Zyxwvu Qwerty Grüße"
+    escaped = json.dumps(secret)[1:-1].encode()
+    with TinyJournalStore(tmp_path) as store:
+        store.put("people", "p1", {"name": secret})
+        store.checkpoint()  # in the snapshot
+        store.put("people", "p1", {"name": secret + " again"})  # and in the journal
+        store.put("people", "p2", {"name": "stays"})
+        store.delete("people", "p1")
+        before = store.checkpoints
+        store.compact()
+        assert store.checkpoints == before + 1
+        files = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+        assert files[tinystore.JOURNAL_NAME] == b""
+        assert not any(escaped in data or secret.encode() in data for data in files.values())
+        assert b"stays" in files[tinystore.SNAPSHOT_NAME]
+    with TinyJournalStore(tmp_path) as again:
+        assert again.all("people") == [{"name": "stays"}]

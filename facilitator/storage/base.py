@@ -2,7 +2,7 @@
 
 A store holds JSON documents in named tables, each under a string key. The
 core talks only to :class:`Store`; a backend that outgrows one machine can take
-over by implementing the same six methods.
+over by implementing the same seven methods.
 
 Documents are normalised by a JSON round trip when they are written: what
 :meth:`Store.get` returns is exactly what a reload from disk would return
@@ -80,6 +80,16 @@ class Store(ABC):
     @abstractmethod
     def delete(self, table: str, key: str) -> None:
         """Remove the document under ``key``; no error if it does not exist."""
+
+    @abstractmethod
+    def compact(self) -> None:
+        """Rewrite the persisted data so that it holds only the current documents.
+
+        When it returns, no file (or other medium) of the store holds a byte of
+        a document that was deleted or replaced before the call: the core calls
+        it after deleting a workshop, which must leave no trace. A store that
+        keeps nothing on disk does nothing.
+        """
 
     @abstractmethod
     def close(self) -> None:

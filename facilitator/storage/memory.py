@@ -70,6 +70,11 @@ class MemoryStore(Store):
             self._check_open()
             self._commit([(table, key, None)])
 
+    def compact(self) -> None:
+        """Nothing to rewrite: deleted documents are gone from memory at once."""
+        with self._lock:
+            self._check_open()
+
     def close(self) -> None:
         """Mark the store closed; later calls raise :class:`StoreClosedError`."""
         with self._lock:

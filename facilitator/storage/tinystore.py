@@ -121,6 +121,17 @@ class TinyJournalStore(MemoryStore):
             self._check_open()
             self._checkpoint()
 
+    def compact(self) -> None:
+        """Leave nothing deleted in the folder: a fresh snapshot, an empty journal.
+
+        The snapshot is written from the live tables (deleted documents are not
+        in them) to a temp file that replaces the old snapshot, then the journal,
+        which held every write since the last checkpoint, is truncated to zero.
+        (The file system may keep freed blocks until it reuses them; only disk
+        encryption protects those.)
+        """
+        self.checkpoint()
+
     def close(self) -> None:
         """Checkpoint, then release the journal and the folder lock. Idempotent.
 
