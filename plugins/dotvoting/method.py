@@ -216,8 +216,9 @@ class DotVotingMethod(Method):
         """Record who takes care of an option (an agreement); replies its id."""
         self._phase(state, REVEALED, _("Reveal the result before assigning owners."))
         option = self._option(state, payload.get("option"))
-        # record_agreement applies the ledger's own rules (lengths, dates, someone responsible).
-        owners = {key: payload.get(key) or "" for key in AGREEMENT_FIELDS}
+        # record_agreement applies the ledger's own rules (types, lengths, dates, someone
+        # responsible); only a missing or null field counts as empty (not 0, false or {}).
+        owners = {key: "" if payload.get(key) is None else payload[key] for key in AGREEMENT_FIELDS}
         agreement_id = ctx.record_agreement(what=option["text"], **owners)
         state["assigned"].setdefault(option["id"], []).append(agreement_id)
         state["phase"] = "assign"
