@@ -3,6 +3,18 @@
 Every event handler answers through the acknowledgement callback with either
 ``{"ok": true, ...}`` or ``{"ok": false, "error": {"code": ..., "message": ...}}``.
 The full protocol is documented in ``docs/protocol.md``.
+
+Before python-socketio dispatches an event, :class:`EventGuard` looks at it
+(cheaply, without Flask or the core): events over the rate limits
+(:mod:`facilitator.ratelimit`) are answered ``rate_limited``, frames that are
+not a list starting with an event name (not JSON, binary, ``42{}``) are
+answered ``invalid``, and the names python-socketio reserves for the
+connection's own lifecycle (``connect``, ``disconnect``, …) are answered
+``unknown_event`` instead of running that lifecycle. Frames without an ack id
+cannot be answered; they change nothing.
+
+:func:`init_app` also installs the per-address limits of the HTTP pages that
+check secrets (join codes, projector keys, tokens): see :func:`install_http_limits`.
 """
 
 from __future__ import annotations
@@ -14,16 +26,34 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, jsonify, render_template, request, session
 from flask_socketio import SocketIO, disconnect
+from socketio import packet as sio_packet
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from facilitator.broadcast import Broadcaster, Connection
 from facilitator.errors import ActionError, ConfigError
-from facilitator.i18n import UI_LANGUAGES, _, force_locale, select_locale
+from facilitator.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, _, force_locale, select_locale
 from facilitator.methods import Actor
+from facilitator.ratelimit import GUESSES, Limits, RateLimited, Settings, Verdict, too_fast_message
 
 log = logging.getLogger(__name__)
+
+#: Event names a client may not send: python-socketio runs the connection's own
+#: handlers for ``connect``/``disconnect`` (and ``*`` would reach the catch-all
+#: with its arguments shifted); the others are client-side or Flask-SocketIO names.
+RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error", "message", "json", "*"})
+#: Largest Engine.IO packet (bytes), also the largest long-polling POST body.
+MAX_PACKET = 64 * 1024
+#: The endpoints that check a secret in their URL or body, and the statuses that mean
+#: "wrong secret": these count as failed guesses of the client's address.
+GUESS_ENDPOINTS = {
+    "public.join": {404},  # unknown join code
+    "public.resume": {400, 404},  # unknown token or join code
+    "public.projector": {404},  # wrong workshop or projector key
+    "public.qr": {404},  # unknown join code
+    "enter": {403},  # wrong facilitator token
+}
 
 
 class _LenientJSON:
@@ -40,12 +70,42 @@ class _LenientJSON:
         return json.loads(text, **kwargs)
 
 
+class _Packet(sio_packet.Packet):
+    """Socket.IO packets that never fail to decode.
+
+    A packet whose data is not JSON, or that announces binary attachments
+    (the protocol has none), keeps its type and ack id and gets ``data = None``
+    and ``malformed = True``: :class:`EventGuard` answers such an event
+    ``invalid``. Without this python-socketio raises while decoding, before it
+    knows the ack id, and the client never hears back.
+    """
+
+    malformed = False
+
+    def decode(self, encoded_packet: Any) -> int:
+        try:
+            attachments = super().decode(encoded_packet)
+        except Exception:  # noqa: BLE001 (any undecodable frame)
+            self.malformed, self.data = True, None
+            return 0
+        if self.packet_type in (sio_packet.BINARY_EVENT, sio_packet.BINARY_ACK):
+            binary_event = self.packet_type == sio_packet.BINARY_EVENT
+            self.packet_type = sio_packet.EVENT if binary_event else sio_packet.ACK
+            self.malformed, self.data = True, None
+            return 0
+        return attachments
+
+
 def _core():
     return current_app.extensions["facilitator"]
 
 
 def _broadcaster() -> Broadcaster:
     return current_app.extensions["facilitator.broadcaster"]
+
+
+def _limits() -> Limits:
+    return current_app.extensions["facilitator.limits"]
 
 
 def _conn() -> Connection | None:
@@ -57,16 +117,25 @@ def error(code: str, message: str) -> dict:
     return {"ok": False, "error": {"code": code, "message": message}}
 
 
+def _invalid_data() -> str:
+    return _("The event's data must be an object.")
+
+
+#: Stands for the data of an event sent with more than one argument.
+_NOT_ONE_OBJECT = object()
+
+
 def event(socketio: SocketIO, name: str, roles: tuple[str, ...]) -> Callable:
     """Register a handler for ``name`` that only ``roles`` may send.
 
-    The wrapper checks the role and that the data is an object, translates
+    The wrapper checks the role and that the data is one object, translates
     messages into the connection's language and turns refusals into replies.
     """
 
     def decorator(handler: Callable) -> Callable:
         @functools.wraps(handler)
-        def wrapper(data: Any = None) -> dict:
+        def wrapper(*args: Any) -> dict:
+            data = args[0] if len(args) == 1 else (None if not args else _NOT_ONE_OBJECT)
             conn = _conn()
             if conn is None:
                 return error("not_connected", _("Please reload the page."))
@@ -74,7 +143,7 @@ def event(socketio: SocketIO, name: str, roles: tuple[str, ...]) -> Callable:
                 if conn.role not in roles:
                     return error("forbidden", _("You may not do this in your role."))
                 if not isinstance(data, dict):
-                    return error("invalid", _("The event's data must be an object."))
+                    return error("invalid", _invalid_data())
                 try:
                     return {"ok": True, **(handler(conn, data) or {})}
                 except ActionError as exc:
@@ -91,32 +160,55 @@ def event(socketio: SocketIO, name: str, roles: tuple[str, ...]) -> Callable:
     return decorator
 
 
+def _text(value: Any) -> str:
+    """A credential as text: anything that is not a string counts as empty."""
+    return value if isinstance(value, str) else ""
+
+
+def _same_secret(given: str, expected: str) -> bool:
+    """Compare secrets in constant time (any text, even a lone surrogate, is just wrong)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
+
+
+def _language(value: Any) -> str | None:
+    """``value`` if it names a UI language, else ``None`` (also for lists, objects, numbers)."""
+    return value if isinstance(value, str) and value in UI_LANGUAGES else None
+
+
 def authenticate(auth: Any) -> Connection:
-    """Check the connect ``auth`` object and return who is connecting."""
+    """Check the connect ``auth`` object and return who is connecting.
+
+    The checks run in the order of ``docs/protocol.md`` §4. Every field may
+    hold any JSON value: what is not a string is treated as missing (a list as
+    ``role`` is an unknown role, a dict as token a wrong one).
+    """
     core = _core()
     if not isinstance(auth, dict):
         raise ActionError("auth_required", _("Connect with an auth object naming your role."))
-    role = auth.get("role")
-    if role not in ("participant", "projector", "facilitator"):
-        raise ActionError("invalid_role", _("Unknown role."))
+    role = _text(auth.get("role"))
     if role == "participant":
-        participant = core.people.by_token(auth.get("token"))
+        participant = core.people.by_token(_text(auth.get("token")))
+        _limits().check_participant(participant["id"])
         return Connection(request.sid, role, participant["workshop_id"], participant["language"], participant["id"])
-    workshop = core.workshops.get(auth.get("workshop"))
+    workshop = core.workshops.get(_text(auth.get("workshop")))
     if role == "projector":
-        if not hmac.compare_digest(str(auth.get("key", "")).encode(), workshop["projector_key"].encode()):
+        if not _same_secret(_text(auth.get("key")), workshop["projector_key"]):
             raise ActionError("forbidden", _("This projector link is not valid."))
         return Connection(request.sid, role, workshop["id"], workshop["language"])
-    if role == "facilitator":
-        token = str(auth.get("token", ""))
-        expected = current_app.config["FACILITATOR_TOKEN"]
-        if not (session.get("facilitator") or hmac.compare_digest(token.encode(), expected.encode())):
-            raise ActionError("forbidden", _("Open the facilitator link printed by the server."))
-        language = auth.get("language")
-        if language not in UI_LANGUAGES:
-            language = select_locale()  # the same choice as the dashboard page it came from
-        return Connection(request.sid, role, workshop["id"], language)
-    raise ActionError("invalid_role", _("Unknown role."))
+    if role != "facilitator":
+        raise ActionError("invalid_role", _("Unknown role."))
+    token = _text(auth.get("token"))
+    expected = current_app.config["FACILITATOR_TOKEN"]
+    if not (session.get("facilitator") or _same_secret(token, expected)):
+        raise ActionError("forbidden", _("Open the facilitator link printed by the server."))
+    # Without a valid choice: the same as the dashboard page it came from.
+    language = _language(auth.get("language")) or select_locale()
+    return Connection(request.sid, role, workshop["id"], language)
+
+
+def _refuse(exc: ActionError) -> SocketRefused:
+    """socketio's own exception: its extra argument reaches the client as ``err.data``."""
+    return SocketRefused(exc.message, {"code": exc.code, "message": exc.message})
 
 
 def register_handlers(socketio: SocketIO) -> None:
@@ -125,26 +217,34 @@ def register_handlers(socketio: SocketIO) -> None:
     @socketio.on("connect")
     def on_connect(auth: Any = None):
         """Authorise the connection; the current view follows within ``LIVE_INTERVAL``."""
+        limits, address = _limits(), request.remote_addr
         try:
+            limits.check_connect(address)  # lock-out, rate and open connections of the address
             conn = authenticate(auth)
         except ActionError as exc:
-            # socketio's own exception: its extra argument reaches the client as ``err.data``.
-            raise SocketRefused(exc.message, {"code": exc.code, "message": exc.message}) from None
+            if exc.code in GUESSES:
+                limits.failed(address, GUESSES[exc.code])
+            raise _refuse(exc) from None
+        except Exception:  # a bug: refuse clearly (Flask-SocketIO would retry without auth)
+            log.exception("Connect failed")
+            raise _refuse(ActionError("internal_error", _("Something went wrong; nothing was changed."))) from None
         # Registering marks the workshop: the new client gets its first view from the
         # broadcaster, i.e. after the server has sent the CONNECT packet. Emitting here
         # would reach a client before it counts itself connected.
+        limits.connected(conn.sid, address)
         _broadcaster().add(conn)
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
         """Forget the connection."""
         _broadcaster().remove(request.sid)
+        _limits().disconnected(request.sid)
 
     @socketio.on("*")
     def on_unknown(name: str, *_args: Any) -> dict:
         """Any event the protocol does not define: answered, never silently dropped."""
         conn = _conn()
-        with force_locale(conn.language if conn else "de"):
+        with force_locale(conn.language if conn else DEFAULT_LANGUAGE):
             return error("unknown_event", _("Unknown event: %(name)s.", name=str(name)[:40]))
 
     @event(socketio, "action", ("participant", "facilitator"))
@@ -165,8 +265,8 @@ def register_handlers(socketio: SocketIO) -> None:
     @event(socketio, "language", ("participant", "facilitator"))
     def on_language(conn: Connection, data: dict) -> dict:
         """Switch this connection's (and a participant's stored) language."""
-        language = data.get("language")
-        if language not in UI_LANGUAGES:
+        language = _language(data.get("language"))
+        if language is None:
             raise ActionError("invalid_choice", _("Please choose a valid value for “%(field)s”.", field=_("Language")))
         if conn.participant_id:
             core = _core()
@@ -232,20 +332,164 @@ def register_handlers(socketio: SocketIO) -> None:
         return {}
 
 
+class EventGuard:
+    """Looks at every EVENT packet before python-socketio dispatches it.
+
+    python-socketio 5 hands each decoded EVENT packet to
+    ``Server._handle_event(eio_sid, namespace, id, data)``, which starts the
+    handler (in its own task) through ``_trigger_event``; ``connect`` and
+    ``disconnect`` there reach the lifecycle handlers, not the catch-all. The
+    guard replaces that method on the server instance and passes on only
+    well-formed events with names a client may send, within the rate limits.
+    Its answers need neither a Flask context nor the core: a flood is refused
+    for the price of a dictionary lookup and one small packet.
+    """
+
+    def __init__(self, app: Flask, socketio: SocketIO, limits: Limits, broadcaster: Broadcaster) -> None:
+        self.app = app
+        self.server = socketio.server
+        self.limits = limits
+        self.connections = broadcaster.connections
+        self._dispatch = self.server._handle_event
+        self._receive = self.server._handle_eio_message
+        self._messages: dict[tuple[str, str, str], str] = {}
+        self.server._handle_event = self.handle_event
+        self.server._handle_eio_message = self.handle_message
+        self.server.eio.on("message", self.handle_message)  # Engine.IO kept the original
+
+    def handle_message(self, eio_sid: str, data: Any) -> None:
+        """python-socketio's ``_handle_eio_message``, minus its complaints about packet types.
+
+        A client may send packet types it must not (``CONNECT_ERROR``, ``7``):
+        python-socketio raises ``ValueError`` for them, which Engine.IO logs with
+        a traceback, once per packet. They are dropped quietly instead.
+        """
+        try:
+            self._receive(eio_sid, data)
+        except ValueError as exc:
+            log.debug("Dropped a packet from %s: %s", eio_sid, exc)
+
+    def handle_event(self, eio_sid: str, namespace: str | None, id: int | None, data: Any) -> None:
+        """python-socketio's ``_handle_event``, guarded."""
+        namespace = namespace or "/"
+        manager = self.server.manager
+        sid = manager.sid_from_eio_sid(eio_sid, namespace)
+        if sid is None or not manager.is_connected(sid, namespace):
+            return self._dispatch(eio_sid, namespace, id, data)  # ignored there
+        conn = self.connections.get(sid)
+        verdict = self.limits.event(sid, conn.participant_id if conn else None)
+        if verdict is not Verdict.OK:
+            self._answer(eio_sid, namespace, id, conn, "rate_limited")
+            if verdict is Verdict.KICK:
+                self._kick(sid, eio_sid, namespace, conn)
+            return None
+        if not (isinstance(data, list) and data and isinstance(data[0], str)):
+            return self._answer(eio_sid, namespace, id, conn, "invalid")  # not JSON, binary, 42{}, 42[5]
+        if data[0] in RESERVED_EVENTS:
+            return self._answer(eio_sid, namespace, id, conn, "unknown_event", data[0])
+        return self._dispatch(eio_sid, namespace, id, data)
+
+    def _answer(self, eio_sid: str, namespace: str, id: int | None, conn: Connection | None,
+                code: str, name: str = "") -> None:
+        if id is None:
+            return  # the client asked for no answer
+        language = conn.language if conn else DEFAULT_LANGUAGE
+        reply = error(code, self._message(code, language, name))
+        self.server._send_packet(eio_sid, self.server.packet_class(
+            sio_packet.ACK, namespace=namespace, id=id, data=[reply]))
+
+    def _message(self, code: str, language: str, name: str) -> str:
+        """The translated message, rendered once per code, language and (reserved) name."""
+        key = (code, language, name)
+        message = self._messages.get(key)
+        if message is None:
+            with self.app.app_context(), force_locale(language):
+                if code == "rate_limited":
+                    message = too_fast_message()
+                elif code == "unknown_event":
+                    message = _("Unknown event: %(name)s.", name=name)
+                else:
+                    message = _invalid_data()
+            self._messages[key] = message
+        return message
+
+    def _kick(self, sid: str, eio_sid: str, namespace: str, conn: Connection | None) -> None:
+        """Disconnect a connection that keeps sending after being refused."""
+        participant = conn.participant_id if conn else None
+        log.warning("Disconnecting %s (%s): it keeps sending events over the rate limit",
+                    participant or (conn.role if conn else "connection"),
+                    (self.server.environ.get(eio_sid) or {}).get("REMOTE_ADDR", "?"))
+        self.limits.kicked(participant)
+        self.server.disconnect(sid, namespace=namespace)  # tells the client: no reconnect
+        transport = getattr(self.server.eio, "sockets", {}).get(eio_sid)
+        if transport is not None:  # and close the Engine.IO connection, without waiting for it
+            transport.close(wait=False, abort=False, reason=self.server.eio.reason.SERVER_DISCONNECT)
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def install_http_limits(app: Flask, limits: Limits) -> None:
+    """The per-address limits of the HTTP pages.
+
+    * A :class:`~facilitator.ratelimit.RateLimited` raised by a view (e.g. the
+      join limit, ``limits.check_join(request.remote_addr)`` in
+      :mod:`facilitator.pages_public`) answers HTTP 429 with ``Retry-After``:
+      JSON ``{"ok": false, "error": {"code": "rate_limited", ...}}`` for JSON
+      clients, else the error page.
+    * The pages of :data:`GUESS_ENDPOINTS` count their "wrong secret" answers
+      as failed guesses of the address, and answer 429 while it is locked out.
+    """
+
+    @app.errorhandler(RateLimited)
+    def rate_limited(exc: RateLimited):
+        """429 with the time to wait."""
+        if _wants_json():
+            response = jsonify(ok=False, error={"code": exc.code, "message": exc.message})
+        else:
+            response = app.make_response(render_template("error.html", message=exc.message))
+        response.status_code = 429
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.before_request
+    def refuse_locked_out():
+        """An address that guessed too often may not check secrets for a while."""
+        if request.endpoint in GUESS_ENDPOINTS:
+            limits.check_guess(request.remote_addr)
+
+    @app.after_request
+    def count_failed_guesses(response):
+        """A wrong join code, token or key counts against the address."""
+        if response.status_code in GUESS_ENDPOINTS.get(request.endpoint, ()):
+            limits.failed(request.remote_addr, f"{request.endpoint} ({response.status_code})")
+        return response
+
+
 def init_app(app: Flask) -> SocketIO:
-    """Create the app's Socket.IO server (same-origin only) and its broadcaster."""
+    """Create the app's Socket.IO server (same-origin only), its broadcaster and its limits.
+
+    ``app.config["RATE_LIMITS"]`` (optional) overrides numbers of
+    :class:`facilitator.ratelimit.Settings`.
+    """
     socketio = SocketIO(
         app,
         async_mode=app.config["ASYNC_MODE"],
         cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS"),
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=MAX_PACKET,
         ping_interval=10,
         ping_timeout=20,
         json=_LenientJSON,
+        serializer=_Packet,
     )
+    limits = Limits(Settings.from_mapping(app.config.get("RATE_LIMITS")))
+    app.extensions["facilitator.limits"] = limits
     broadcaster = Broadcaster(app, socketio)
     app.extensions["facilitator.broadcaster"] = broadcaster
     register_handlers(socketio)
+    EventGuard(app, socketio, limits, broadcaster)
+    install_http_limits(app, limits)
     core = app.extensions["facilitator"]
     core.engine.resume_jobs()  # computations a stopped server left unfinished
     if not app.config["LIVE_SYNC"]:
