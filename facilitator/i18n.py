@@ -18,6 +18,8 @@ from typing import Any
 #: Languages with a complete translation of the user interface, German first.
 UI_LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English"}
 DEFAULT_LANGUAGE = "de"
+#: For a browser that prefers none of :data:`UI_LANGUAGES`, outside any workshop.
+FALLBACK_LANGUAGE = "en"
 
 
 def _in_app() -> bool:
@@ -118,7 +120,19 @@ def _parsed_locale(language: str):
 
 
 def select_locale() -> str:
-    """The UI language of this request: explicit choice, cookie, browser, German."""
+    """The UI language of this request, the first that applies of:
+
+    1. an explicit choice for this page (``g.language``, e.g. a participant's own language);
+    2. the ``lang`` cookie (the language switch);
+    3. the browser's most preferred language that the UI offers (``Accept-Language``);
+    4. the workshop's language, where the page belongs to one (``g.workshop_language``):
+       a phone whose browser asks only for, say, Arabic and French gets the language
+       the workshop is held in;
+    5. English (:data:`FALLBACK_LANGUAGE`), the language most likely read by someone
+       whose browser prefers none of the offered ones; a client that sends no
+       ``Accept-Language`` at all (not a browser) states no preference and gets
+       :data:`DEFAULT_LANGUAGE`, as before.
+    """
     from flask import g, has_request_context, request
 
     if not has_request_context():
@@ -126,7 +140,40 @@ def select_locale() -> str:
     chosen = getattr(g, "language", None) or request.cookies.get("lang")
     if chosen in UI_LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(list(UI_LANGUAGES)) or DEFAULT_LANGUAGE
+    header = request.headers.get("Accept-Language", "").strip()
+    offered = best_offered(header)
+    if offered:
+        return offered
+    workshop_language = getattr(g, "workshop_language", None)
+    if workshop_language in UI_LANGUAGES:
+        return workshop_language
+    return FALLBACK_LANGUAGE if header else DEFAULT_LANGUAGE
+
+
+def best_offered(accept_language: str) -> str | None:
+    """The UI language an ``Accept-Language`` header prefers most, or ``None``.
+
+    Languages are compared by their primary subtag, in the header's order of
+    preference: ``"en-GB, de;q=0.8"`` gives ``en`` (Werkzeug's ``best_match``
+    would pick the exact ``de`` first); ``q=0`` refuses a language; ``*``
+    accepts any (the first UI language); ``"ar, fr;q=0.9"`` offers nothing.
+    """
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    accepted = [
+        (tag.replace("_", "-").split("-")[0].lower(), quality)
+        for tag, quality in parse_accept_header(accept_language, LanguageAccept)
+    ]
+    refused = {primary for primary, quality in accepted if quality <= 0}
+    for primary, _quality in sorted(
+        (item for item in accepted if item[1] > 0), key=lambda item: -item[1]
+    ):
+        if primary == "*":
+            return next((code for code in UI_LANGUAGES if code not in refused), None)
+        if primary in UI_LANGUAGES and primary not in refused:
+            return primary
+    return None
 
 
 __all__ = ["UI_LANGUAGES", "LazyText", "_", "force_locale", "lazy_gettext", "ngettext"]

@@ -105,6 +105,9 @@ class Ledger:
 
     def save(self, workshop_id: str, data: Mapping) -> dict:
         """Create an agreement (no ``id``) or edit an existing one (with ``id``)."""
+        for key in ("id", "session_id"):  # absent, null or "" means none; anything else is an id
+            if data.get(key) not in (None, "") and not isinstance(data.get(key), str):
+                raise ActionError("invalid", _("“%(field)s” must be text.", field=key))
         with self.lock:
             self.workshops.get(workshop_id)
             agreement_id = data.get("id")

@@ -65,12 +65,15 @@ def agreements_table(agreements: list[dict], session_titles: dict[str, str]) -> 
         "| # | " + " | ".join(headings) + " |",
         "|---|---|---|---|---|---|---|",
     ]
+    # Outside the f-string, so that the text extractor finds it.
+    # Fallback label for agreements and questions that come from the facilitator, not a session.
+    facilitator = _("Facilitator")
     for number, a in enumerate(agreements, 1):
         lines.append(
             f"| {number} | {md_escape(a['what'])} | {md_escape(a['who_person'])} | "
             f"{md_escape(a['who_org'])} | {md_escape(format_date(a['due']))} | "
             f"{md_escape(format_date(a['review']))} | "
-            f"{md_escape(session_titles.get(a['session_id'] or '', _('Facilitator')))} |"
+            f"{md_escape(session_titles.get(a['session_id'] or '', facilitator))} |"
         )
     lines.append("")
     return lines

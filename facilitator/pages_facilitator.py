@@ -29,7 +29,7 @@ from facilitator.fields import decode_upload, form_values
 from facilitator.methods import ActionError, ConfigError
 from facilitator.minutes import minutes_filename, minutes_html, minutes_markdown
 from facilitator.render import live_config, public_url
-from facilitator.vocabulary import PRIVACY_MODES
+from facilitator.vocabulary import ORG_TYPES, PRIVACY_MODES
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
@@ -51,12 +51,47 @@ def facilitator_required(view):
     return wrapped
 
 
+def rows_as_lines(form, name: str) -> str | None:
+    """A ``lines`` field edited as a table of rows, as one line per row; ``None`` if it was not.
+
+    A method's form template may render a ``lines`` field as rows of inputs
+    named ``<name>[<column>]`` (one input per column and row, e.g. the
+    fishbowl's panel: name, organisation, type). Each row becomes the line
+    ``column1; column2; …``; rows left wholly empty are dropped, empty
+    trailing columns too (so a select's empty first option means "not given").
+    """
+    prefix = f"{name}["
+    columns = [key for key in form if key.startswith(prefix) and key.endswith("]")]
+    if not columns:
+        return None
+    cells = [form.getlist(key) for key in columns]
+    lines = []
+    for row in zip(*cells, strict=False):
+        parts = [" ".join(str(cell).split()) for cell in row]
+        if not any(parts):
+            continue
+        while len(parts) > 1 and not parts[-1]:
+            parts.pop()
+        lines.append("; ".join(parts))
+    return "\n".join(lines)
+
+
 def config_form(method) -> dict:
-    """The submitted config form, with uploaded text files read into their fields.
+    """The submitted config form as a dict, rows of ``lines`` fields joined (:func:`rows_as_lines`)."""
+    data = request.form.to_dict()
+    for field in method.config_fields():
+        if field.kind == "lines":
+            lines = rows_as_lines(request.form, field.name)
+            if lines is not None:
+                data[field.name] = lines
+    return data
+
+
+def read_uploads(method, data: dict) -> dict:
+    """``data`` with uploaded text files read into their fields.
 
     :raises ConfigError: for an upload that is not readable text.
     """
-    data = request.form.to_dict()
     errors: dict[str, str] = {}
     for field in method.config_fields():
         upload = request.files.get(field.name) if field.kind == "file" else None
@@ -156,6 +191,7 @@ def session_form_page(workshop: dict, method, values, errors: dict, title: str, 
     return render_template(
         "facilitator/session_form.html", workshop=workshop, method=method, values=values,
         errors=errors, title=title, session=session,
+        org_types=[(key, str(label)) for key, label in ORG_TYPES.items()],
     ), (400 if errors else 200)
 
 
@@ -168,12 +204,12 @@ def new_session(workshop_id: str, slug: str):
     errors: dict[str, str] = {}
     values = form_values(method, None)
     if request.method == "POST":
+        values = config_form(method)
         try:
-            core().workshops.add_session(workshop_id, slug, config_form(method))
+            core().workshops.add_session(workshop_id, slug, read_uploads(method, dict(values)))
             return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
         except ConfigError as exc:
             errors = exc.errors
-            values = request.form
     return session_form_page(workshop, method, values, errors, values.get("title", ""), None)
 
 
@@ -191,14 +227,15 @@ def edit_session(workshop_id: str, session_id: str):
     values = form_values(method, sess["config"])
     title = sess["title"]
     if request.method == "POST":
+        values = config_form(method)
         try:
-            core().workshops.configure_session(workshop_id, session_id, config_form(method))
+            core().workshops.configure_session(workshop_id, session_id, read_uploads(method, dict(values)))
             return redirect(url_for("facilitator.dashboard", workshop_id=workshop_id))
         except ConfigError as exc:
             errors = exc.errors
         except ActionError as exc:
             errors = {"": exc.message}
-        values, title = request.form, request.form.get("title", "")
+        title = values.get("title", "")
     return session_form_page(workshop, method, values, errors, title, sess)
 
 
@@ -222,14 +259,38 @@ def minutes_download(workshop_id: str):
     return response
 
 
+#: Cards on one A4 page of the handout (two columns, four rows), and the most pages.
+HANDOUT_CARDS_PER_PAGE = 8
+HANDOUT_MAX_PAGES = 10
+#: Longest Wi-Fi name or password the handout prints (WPA passwords have at most 63).
+MAX_WIFI = 64
+
+
+def handout_options(args) -> dict:
+    """The handout's optional settings from the query string: Wi-Fi name and password
+    (printed on every card, never stored) and the number of pages."""
+    def text(key: str) -> str:
+        value = args.get(key, "")
+        return " ".join(value.split())[:MAX_WIFI] if isinstance(value, str) else ""
+
+    try:
+        pages = min(max(int(args.get("pages", 1)), 1), HANDOUT_MAX_PAGES)
+    except (TypeError, ValueError):
+        pages = 1
+    wifi = text("wifi")
+    return {"wifi": wifi, "password": text("password") if wifi else "", "pages": pages}
+
+
 @bp.get("/w/<workshop_id>/handout")
 @facilitator_required
 def handout(workshop_id: str):
-    """A printable page with the QR code and join code, for the tables."""
+    """A printable page of join cards (QR code, address, code, optional Wi-Fi), for the tables."""
     workshop = load_workshop(workshop_id)
+    join_url = public_url(f"/j/{workshop['join_code']}")
     return render_template(
-        "facilitator/handout.html", workshop=workshop,
-        join_url=public_url(f"/j/{workshop['join_code']}"), copies=4,
+        "facilitator/handout.html", workshop=workshop, join_url=join_url,
+        join_base=join_url[: -len("j/" + workshop["join_code"])], per_page=HANDOUT_CARDS_PER_PAGE,
+        max_pages=HANDOUT_MAX_PAGES, max_wifi=MAX_WIFI, **handout_options(request.args),
     )
 
 

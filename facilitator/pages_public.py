@@ -14,6 +14,7 @@ from flask import (
     Flask,
     abort,
     current_app,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -56,6 +57,19 @@ def current_participant(workshop: dict) -> dict | None:
     return participant if participant["workshop_id"] == workshop["id"] else None
 
 
+def join_fields(workshop: dict, data) -> dict:
+    """The join form's fields that are stored for ``workshop``.
+
+    In anonymous mode the organisation is neither asked for (templates/join.html)
+    nor stored, even if a client sends one: together with the type it could name
+    the person.
+    """
+    fields = data.to_dict() if hasattr(data, "to_dict") else dict(data or {})
+    if workshop["privacy"] != "named":
+        fields.pop("organisation", None)
+    return fields
+
+
 def wants_json() -> bool:
     """Did the client send or ask for JSON (a protocol client rather than a form)?"""
     return request.is_json or request.accept_mimetypes.best == "application/json"
@@ -83,13 +97,16 @@ def join(code: str):
         if wants_json():
             return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 404
         return render_template("index.html", error=exc.message, code=code), 404
+    # A browser that prefers none of the UI languages gets the workshop's (facilitator/i18n.py).
+    g.workshop_language = workshop["language"]
     if request.method == "POST":
+        current_app.extensions["facilitator.limits"].check_join(request.remote_addr)  # 429 when over
         data = request.get_json(silent=True) if request.is_json else request.form
         if request.is_json and not isinstance(data, dict):
             error = {"code": "invalid", "message": _("Send the join details as a JSON object.")}
             return jsonify(ok=False, error=error), 400
         try:
-            participant = core().people.join(workshop["id"], data or {})
+            participant = core().people.join(workshop["id"], join_fields(workshop, data))
         except ActionError as exc:
             if wants_json():
                 return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 400
@@ -112,8 +129,6 @@ def join(code: str):
     participant = current_participant(workshop)
     if participant is None:
         return render_template("join.html", workshop=workshop, form={}, org_types=ORG_TYPES)
-    from flask import g
-
     g.language = participant["language"]
     return render_template(
         "participant.html",
@@ -128,7 +143,8 @@ def resume(code: str):
     """Restore the cookie from the token the phone kept in local storage."""
     try:
         workshop = core().workshops.by_code(code)
-        participant = core().people.by_token((request.get_json(silent=True) or {}).get("token"))
+        body = request.get_json(silent=True)
+        participant = core().people.by_token(body.get("token") if isinstance(body, dict) else None)
     except ActionError as exc:
         return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), 400
     if participant["workshop_id"] != workshop["id"]:
@@ -185,8 +201,6 @@ def check_projector_key(workshop_id: str) -> dict:
 def projector(workshop_id: str):
     """The projector view: full screen, the join QR code, the active session."""
     workshop = check_projector_key(workshop_id)
-    from flask import g
-
     g.language = workshop["language"]
     return render_template(
         "projector.html",

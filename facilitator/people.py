@@ -45,6 +45,9 @@ class People:
 
         In named mode a display name is required; in anonymous mode no name is
         stored at all (data minimisation), only the type of organisation.
+        Everyone gets the workshop's next participant ``number`` (1, 2, …; never
+        given twice, also not after a removal): the stable pseudonym of
+        anonymous mode (:meth:`label`).
         """
         with self.lock:
             workshop = self.workshops.get(workshop_id)
@@ -61,6 +64,7 @@ class People:
                                          ORG_TYPES),
                 "language": clean_choice(data.get("language") or workshop["language"], _("Language"),
                                          UI_LANGUAGES),
+                "number": self._next_number(workshop_id),
                 "joined_at": self.clock(),
                 "removed": False,
                 "left": False,
@@ -69,6 +73,11 @@ class People:
             self._tokens()[participant["token"]] = participant["id"]
         self.events.changed(workshop_id)
         return participant
+
+    def _next_number(self, workshop_id: str) -> int:
+        """The next free participant number of a workshop (removed and departed people keep theirs)."""
+        numbers = [p.get("number") or 0 for p in self.store.all("participants") if p["workshop_id"] == workshop_id]
+        return max(numbers, default=0) + 1
 
     def by_token(self, token: str) -> dict:
         """The participant holding ``token``; removed or departed participants are refused."""
@@ -122,10 +131,23 @@ class People:
 
     @staticmethod
     def label(workshop: dict, participant: dict) -> str:
-        """How a participant is shown to others in the workshop's privacy mode."""
+        """How a participant is shown to others in the workshop's privacy mode.
+
+        Named mode: the display name. Anonymous mode: a stable pseudonym that
+        everyone sees the same way, so that people can be told apart on chairs,
+        in queues and when removing someone: "Welfare association · 7", or
+        "Participant 7" when the type is "other" (records from before numbers
+        existed show the type alone).
+        """
         if workshop["privacy"] == "named" and participant.get("name"):
             return participant["name"]
-        return org_type_label(participant["org_type"])
+        number = participant.get("number")
+        org_type = participant.get("org_type") or "other"
+        if not number:
+            return org_type_label(org_type)
+        if org_type == "other":
+            return _("Participant %(num)d", num=number)
+        return f"{org_type_label(org_type)} · {number}"
 
     def actor(self, workshop: dict, participant: dict) -> Actor:
         """The :class:`Actor` of a participant."""

@@ -11,8 +11,17 @@ from collections import Counter
 
 from flask import current_app, render_template, request
 
+from facilitator.i18n import lazy_gettext
 from facilitator.methods import Actor
 from facilitator.vocabulary import ORG_TYPES, org_type_label
+
+#: The one state of a session the facilitator sees, in the agenda and in its panel.
+SESSION_STATES = {
+    "not_started": lazy_gettext("Not started"),
+    "running": lazy_gettext("Running"),
+    "paused": lazy_gettext("Paused"),
+    "finished": lazy_gettext("Finished"),
+}
 
 
 def public_url(path: str) -> str:
@@ -33,6 +42,22 @@ def workshop_public(workshop: dict) -> dict:
     return {key: workshop.get(key) for key in keys}
 
 
+def session_state(session: dict) -> str:
+    """The session's state, one of :data:`SESSION_STATES`, from its core record.
+
+    ``active`` is ``running``; ``closed`` is ``finished``; a pending session is
+    ``paused`` once the room has been in it (it keeps its state and can be
+    resumed) and ``not_started`` before. A method may show its own phase inside
+    its panel; the agenda shows only this.
+    """
+    status = session.get("status")
+    if status == "active":
+        return "running"
+    if status == "closed":
+        return "finished"
+    return "paused" if session.get("started") else "not_started"
+
+
 def session_public(core, session: dict | None) -> dict | None:
     """What every role may know of a session (not its state)."""
     if session is None:
@@ -44,6 +69,7 @@ def session_public(core, session: dict | None) -> dict | None:
         "method": session["method"],
         "method_name": str(method.name) if method else session["method"],
         "status": session["status"],
+        "state": session_state(session),
     }
 
 
@@ -104,6 +130,7 @@ def build_view(
         context["sessions"] = [session_public(core, s) for s in core.workshops.sessions(workshop["id"])]
         context["agreements"] = core.ledger.of_workshop(workshop["id"])
         context["session_titles"] = {s["id"]: s["title"] for s in context["sessions"]}
+        context["state_labels"] = SESSION_STATES
         payload["agenda"] = context["sessions"]
         payload["roster"] = context["roster"]
         payload["agreements"] = [

@@ -84,7 +84,7 @@ def test_join_named_and_anonymous(core, workshop):
     anon = core.workshops.create({"title": "Anonym", "privacy": "anonymous", "language": "en"})
     q = core.people.join(anon["id"], {"name": "Should not be kept", "org_type": "welfare"})
     assert q["name"] == ""  # data minimisation: no name stored in anonymous mode
-    assert core.people.label(anon, q) == "Welfare association"
+    assert core.people.label(anon, q) == "Welfare association · 1"  # a stable pseudonym
 
 
 def test_privacy_mode_is_locked_after_joining(core, workshop):

@@ -95,11 +95,5 @@ def test_restart_keeps_everything_and_phones_reconnect(tmp_path):
 
 
 def _sessions(fac: Phone) -> list[dict]:
-    """Sessions of the demo workshop, read from the facilitator dashboard HTML."""
-    import re
-
-    html = fac.latest["html"]
-    found = re.findall(r'data-event="session.activate" data-payload=\'\{"session_id": "(\w+)"\}\'', html)
-    methods = re.findall(r'<span class="muted small">([^<]+)</span>\s*<span class="badge">', html)
-    names = {"Punktabfrage": "dotvoting", "Dot voting": "dotvoting", "Fishbowl": "fishbowl"}
-    return [{"id": sid, "method": names.get(name.strip(), name.strip())} for sid, name in zip(found, methods)]
+    """Sessions of the demo workshop, as the facilitator's view lists them (its ``agenda``)."""
+    return [{"id": s["id"], "method": s["method"]} for s in fac.latest["agenda"]]

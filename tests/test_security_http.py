@@ -273,7 +273,7 @@ def test_security_headers_on_every_response(client, workshop):
     expected = dict(SECURITY_HEADERS)
     assert expected == {
         "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-        "Content-Security-Policy": "frame-ancestors 'none'", "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'", "Referrer-Policy": "no-referrer",
         "Cross-Origin-Opener-Policy": "same-origin"}
     for what, response in responses.items():
         for name, value in expected.items():

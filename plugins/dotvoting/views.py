@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from facilitator import Actor, MethodContext
+from facilitator import Actor, MethodContext, format_date
 
 from . import rules
 
@@ -114,12 +114,30 @@ def participant_view(state: dict, actor: Actor | None, ctx: MethodContext) -> di
     return view
 
 
+def _agreement_row(agreement: dict) -> dict:
+    """An agreement as the facilitator's panel shows and edits it (dates also as written)."""
+    row = {k: agreement.get(k) or "" for k in ("id", "what", "who_person", "who_org", "follow_up", "due", "review")}
+    row.update(due_text=format_date(row["due"]), review_text=format_date(row["review"]))
+    return row
+
+
 def facilitator_view(state: dict, actor: Actor | None, ctx: MethodContext) -> dict:
-    """Totals only (none while results are hidden), authors counted, controls' data."""
+    """Totals only (none while results are hidden), authors counted, controls' data.
+
+    Each ranking row carries ``owners``: the agreements recorded for it (as
+    edited since), so the panel can show "Responsible: X, by Y" instead of
+    the empty form once someone took it on.
+    """
     show = results_visible(state)
     view = _common(state)
+    agreements = [_agreement_row(a) for a in ctx.agreements()]
+    by_id = {a["id"]: a for a in agreements}
+
+    def owners(option_id: str) -> list[dict]:
+        return [by_id[aid] for aid in state["assigned"].get(option_id, []) if aid in by_id]
+
     rows = [
-        dict(row, assigned=len(state["assigned"].get(row["id"], [])))
+        dict(row, assigned=len(state["assigned"].get(row["id"], [])), owners=owners(row["id"]))
         for row in (ranking(state, state["totals"], state["ballot"]) if show else [])
     ]
     top = [row for row in rows if row["rank"] <= ASSIGN_TOP and row["total"] > 0]
@@ -142,18 +160,37 @@ def facilitator_view(state: dict, actor: Actor | None, ctx: MethodContext) -> di
         assign_top=top if state["phase"] in ("revealed", "assign") else [],
         assign_others=[row for row in rows if row not in top] if state["phase"] in ("revealed", "assign") else [],
         can_runoff=state["phase"] == "revealed" and len(state["ballot"]) > 2,
-        agreements=[
-            {k: a.get(k, "") for k in ("id", "what", "who_person", "who_org", "due", "review")}
-            for a in ctx.agreements()
-        ],
+        agreements=agreements,
     )
     return view
 
 
+def _wall_owners(state: dict, ctx: MethodContext) -> dict[str, list[str]]:
+    """Who is responsible for which option, as the wall may show it: ``{option id:
+    [who]}``. Named workshops show person and organisation; anonymous ones only the
+    organisation (``""`` when only a person was named)."""
+    agreements = {a["id"]: a for a in ctx.agreements()}
+    named = ctx.privacy == "named"
+    owners: dict[str, list[str]] = {}
+    for option_id, agreement_ids in state["assigned"].items():
+        for agreement_id in agreement_ids:
+            agreement = agreements.get(agreement_id)
+            if agreement is None:  # deleted in the ledger since
+                continue
+            parts = [agreement.get("who_person") if named else "", agreement.get("who_org")]
+            owners.setdefault(option_id, []).append(", ".join(p for p in parts if p))
+    return owners
+
+
 def projector_view(state: dict, actor: Actor | None, ctx: MethodContext) -> dict:
-    """For the wall: the options, turnout while voting, ranked bars once visible."""
+    """For the wall: the options, turnout while voting, ranked bars once visible.
+
+    Once owners are assigned, each ranking row carries ``owners`` (see
+    :func:`_wall_owners`), so the room sees who takes care of what.
+    """
     show = results_visible(state)
     view = _common(state)
+    owners = _wall_owners(state, ctx) if show else {}
     view.update(
         voters=len(state["dots"]),
         present=present_count(state, ctx),
@@ -162,7 +199,8 @@ def projector_view(state: dict, actor: Actor | None, ctx: MethodContext) -> dict
              "total": state["totals"].get(o["id"], 0) if show else None}
             for o in ballot_options(state)
         ],
-        ranking=ranking(state, state["totals"], state["ballot"]) if show else [],
+        ranking=[dict(row, owners=owners.get(row["id"], []))
+                 for row in ranking(state, state["totals"], state["ballot"])] if show else [],
     )
     return view
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from facilitator_plugins.fishbowl.people import parse_panel
 
-from facilitator import ORG_TYPES, ConfigError, Field, _, lazy_gettext
+from facilitator import ConfigError, Field, _, lazy_gettext
 
 DEFAULTS: dict[str, Any] = {
     "topic": "",
@@ -26,16 +26,18 @@ FIELDS: tuple[Field, ...] = (
           default=5, min=3, max=8),
     Field(name="open_chairs", label=lazy_gettext("Open chairs"), kind="int", default=1,
           min=1, max=7,
-          help=lazy_gettext("Chairs kept free for the audience; fewer than the chairs.")),
+          help=lazy_gettext(
+              "Chairs kept free for the audience, fewer than the chairs. Anyone may sit down on "
+              "a free chair; once someone takes an open chair, the circle is full and the person "
+              "seated longest is asked to make room.")),
     Field(name="mode", label=lazy_gettext("Format"), kind="choice", default="open", choices=(
-        ("open", lazy_gettext("Open: anyone from the audience may take an open chair")),
+        ("open", lazy_gettext("Open: the audience may join the circle")),
         ("closed", lazy_gettext("Closed: a fixed panel talks in rounds")),
     )),
     Field(name="panel", label=lazy_gettext("Panel guests (optional)"), kind="lines",
           default=(), max_length=200, max_items=8, help=lazy_gettext(
-              "One guest a line: Name; Organisation; type of organisation (%(keys)s). "
-              "Guests need no phone and are seated at the start.",
-              keys=", ".join(ORG_TYPES))),
+              "One guest a line: Name; Organisation; type of organisation. "
+              "Guests need no phone and are seated at the start.")),
     Field(name="turn_guidance_minutes", label=lazy_gettext("Guidance time per turn (minutes)"),
           kind="int", default=0, min=0, max=30,
           help=lazy_gettext("0 means no guidance time.")),

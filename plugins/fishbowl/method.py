@@ -157,9 +157,10 @@ class FishbowlMethod(Method):
         organisation = clean_text(
             payload.get("organisation"), _("Organisation"), MAX_ORGANISATION
         )
-        org_type = clean_choice(
-            payload.get("org_type") or "other", _("Type of organisation"), ORG_TYPES
-        )
+        org_type = payload.get("org_type")
+        if org_type is None or org_type == "":  # not `or`: false, 0 or [] is no type
+            org_type = "other"
+        org_type = clean_choice(org_type, _("Type of organisation"), ORG_TYPES)
         if sum(1 for p in state["people"].values() if p["kind"] == "guest") >= MAX_GUESTS:
             raise rules.RuleError("too_many_guests")
         guest = rules.add_guest(state, name, organisation, org_type)
@@ -205,8 +206,10 @@ class FishbowlMethod(Method):
     def mark_statement(self, state: dict, payload: dict, actor: Actor, ctx: MethodContext) -> None:
         """Note a key statement, optionally of a person (also one who is gone now)."""
         text = clean_text(payload.get("text"), _("Statement"), MAX_TEXT, required=True)
-        person = payload.get("person") or None
-        if person is not None:
+        person = payload.get("person")
+        if person is None or person == "":  # not `or`: false, 0 or [] is no person id
+            person = None
+        else:
             person = self._known_person(state, person, ctx, present=False)
         state["statements"].append(
             {"id": f"s{len(state['statements']) + 1}", "text": text, "person": person,

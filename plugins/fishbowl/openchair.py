@@ -81,6 +81,32 @@ def seat_next(state: dict, now: float) -> str:
     return order[0]
 
 
+def open_chairs_free(state: dict) -> int:
+    """How many of the empty chairs are open chairs, kept for the audience.
+
+    The circle has ``chairs - open_chairs`` regular chairs and ``open_chairs``
+    open ones. Empty regular chairs are simply free: anyone may sit down on
+    them (or the facilitator seats someone). Once they are taken, the empty
+    chairs left are the open ones; whoever sits down on one of them makes the
+    circle "full", and the person seated longest is asked to make room
+    (:func:`make_room_candidate`). A closed fishbowl has no open chairs.
+    """
+    if state["settings"]["mode"] != "open":
+        return 0
+    return min(free_chairs(state), state["settings"]["open_chairs"])
+
+
+def open_chair_indexes(state: dict) -> set[int]:
+    """The indexes of the empty chairs that are open chairs (:func:`open_chairs_free`).
+
+    People sit down on the first empty chair, so the open chairs are the last
+    empty ones: the free regular chairs fill up first.
+    """
+    empty = [index for index, chair in enumerate(state["chairs"]) if chair is None]
+    count = open_chairs_free(state)
+    return set(empty[len(empty) - count:]) if count else set()
+
+
 def make_room_candidate(state: dict, now: float) -> str | None:
     """Who should make room, or ``None`` when nobody needs to.
 

@@ -16,10 +16,25 @@ from facilitator import MAX_NAME, MAX_ORGANISATION, ORG_TYPES, MethodContext, _
 MAX_GUESTS = 20
 
 
-def parse_panel(lines: list[str]) -> list[dict]:
-    """Parse the panel field: one ``Name; Organisation; type-of-organisation-key`` a line.
+def org_type_key(text: str) -> str | None:
+    """The key of a type of organisation given as its key or as its label in the current
+    language (``welfare``, ``Welfare association``, ``Wohlfahrtsverband``), any case;
+    ``other`` for an empty text, ``None`` for an unknown one."""
+    wanted = " ".join(text.split()).casefold()
+    if not wanted:
+        return "other"
+    for key, label in ORG_TYPES.items():
+        if wanted in (key, str(label).casefold()):
+            return key
+    return None
 
-    Organisation and type are optional (the type defaults to ``other``).
+
+def parse_panel(lines: list[str]) -> list[dict]:
+    """Parse the panel field: one ``Name; Organisation; type of organisation`` a line.
+
+    Organisation and type are optional (the type defaults to ``other``); the
+    type is a key (``welfare``, as the form's rows send it and older configs
+    hold it) or its translated label (:func:`org_type_key`).
 
     :raises ValueError: with a readable message naming the faulty line.
     """
@@ -35,17 +50,17 @@ def parse_panel(lines: list[str]) -> list[dict]:
             )
         if len(organisation) > MAX_ORGANISATION:
             raise ValueError(_("Line %(n)d: the organisation is too long.", n=number))
-        org_type = org_type.lower() or "other"
-        if org_type not in ORG_TYPES:
+        key = org_type_key(org_type)
+        if key is None:
             raise ValueError(
                 _(
                     "Line %(n)d: unknown type of organisation %(key)s; use one of %(keys)s.",
                     n=number,
                     key=org_type,
-                    keys=", ".join(ORG_TYPES),
+                    keys=", ".join(str(label) for label in ORG_TYPES.values()),
                 )
             )
-        guests.append({"name": name, "organisation": organisation, "org_type": org_type})
+        guests.append({"name": name, "organisation": organisation, "org_type": key})
     return guests
 
 

@@ -53,6 +53,7 @@ def _chairs(
     """The chairs around the circle, each with its position (percent of a square)."""
     count = len(state["chairs"])
     suggestion = openchair.make_room_candidate(state, now)
+    open_chairs = openchair.open_chair_indexes(state)
     rows = []
     for index, chair in enumerate(state["chairs"]):
         angle = 2 * math.pi * index / count - math.pi / 2
@@ -61,6 +62,7 @@ def _chairs(
             "x": round(50 + 40 * math.cos(angle), 1),
             "y": round(50 + 40 * math.sin(angle), 1),
             "empty": chair is None,
+            "open": index in open_chairs,
             "label": "",
             "org_type_label": "",
             "panel": False,
@@ -102,6 +104,7 @@ def _common(state: dict, ctx: MethodContext, now: float, name: Callable[[str], s
         "chair_count": settings["chairs"],
         "open_chairs": settings["open_chairs"],
         "free_chairs": rules.free_chairs(state),
+        "open_free": openchair.open_chairs_free(state),
         "queue_length": len(state["queue"]),
         "guidance_seconds": settings["guidance_seconds"],
         "guidance_text": stats.format_duration(settings["guidance_seconds"]),

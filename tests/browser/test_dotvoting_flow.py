@@ -51,7 +51,9 @@ TIE_MARK = "(gleichauf)"
 
 
 def dots_left_text(count: int) -> str:
-    """What a phone shows above the ballot."""
+    """What a phone shows above the ballot (in plain words at zero)."""
+    if count == 0:
+        return "All dots placed"
     return f"{count} dot left" if count == 1 else f"{count} dots left"
 
 
@@ -123,7 +125,7 @@ def test_dot_voting_from_ideas_to_owner(server, new_context, network_log, shot):
     expect(item).to_have_count(1)
     title = item.locator("strong").inner_text().strip()
     item.get_by_role("button", name="Start").click()
-    expect(item.locator(".badge")).to_have_text("running")
+    expect(item.locator(".badge")).to_have_text("Running")
     expect(projector.locator(".projector-title")).to_have_text(title)
     for phone in phones.values():
         expect(phone.locator("#live .session-head h1")).to_have_text(title)
@@ -218,7 +220,7 @@ def test_dot_voting_from_ideas_to_owner(server, new_context, network_log, shot):
 
     # -- the facilitator names an owner for the top option ----------------------------
     due = (dt.date.today() + dt.timedelta(days=60)).isoformat()
-    form = dashboard.locator("form[data-action=assign]").filter(has_text=f"1. {mobility}")
+    form = dashboard.locator(".dv-assign").filter(has_text=f"1. {mobility}")
     form.get_by_label("Person").fill("Dana Owner")
     form.get_by_label("Organisation").fill("Stadtwerke")
     form.get_by_label("By (date)").fill(due)

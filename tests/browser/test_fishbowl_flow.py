@@ -74,9 +74,10 @@ def add_fishbowl(dashboard: Page) -> None:
     form.get_by_label("Chairs in the inner circle").fill("4")
     form.get_by_label("Open chairs").fill("1")
     form.get_by_label("Format").select_option("open")
-    form.get_by_label("Panel guests (optional)").fill(
-        "\n".join(f"{name}; {org}; {kind}" for name, (org, kind) in PANEL.items())
-    )
+    for row, (name, (org, kind)) in enumerate(PANEL.items()):  # one row per guest
+        form.get_by_label(f"Name of guest {row + 1}").fill(name)
+        form.locator(f"#f-panel-org-{row}").fill(org)
+        form.locator(f"#f-panel-type-{row}").select_option(kind)
     form.get_by_label("Guidance time per turn (minutes)").fill("2")
     expect(form.get_by_label("The outer circle may post questions")).to_be_checked()
     form.get_by_label("Queue order").select_option("arrival")
@@ -89,7 +90,7 @@ def start_session(dashboard: Page, title: str) -> None:
     """Click "Start" on the agenda item ``title`` and wait until it runs."""
     item = dashboard.locator(".agenda-item").filter(has=dashboard.locator("strong", has_text=title))
     item.get_by_role("button", name="Start").click()
-    expect(item.locator(".badge")).to_have_text("running")
+    expect(item.locator(".badge")).to_have_text("Running")
 
 
 def expect_circle(page: Page, names: list[str]) -> None:
@@ -191,7 +192,7 @@ def test_fishbowl_with_five_phones_a_panel_and_minutes(server, new_context, netw
     expect_circle(phones[amira], [petra, yusuf, "", ""])
     expect(phones[amira].locator(".fb-status")).to_contain_text("Not started yet")
     fishbowl = dashboard.locator(".dash-session")
-    fishbowl.get_by_role("button", name="Start the fishbowl").click()
+    fishbowl.get_by_role("button", name="Start the discussion").click()
     expect(phones[amira].locator(".fb-status")).to_contain_text("Running")
     expect(projector.locator(".fb-status")).to_contain_text("Läuft")
     expect(projector.locator(".fb-chair-open")).to_have_count(2)
@@ -256,7 +257,7 @@ def test_fishbowl_with_five_phones_a_panel_and_minutes(server, new_context, netw
     phones[elif_].get_by_role("button", name="Post").click()
     for voter in (amira, bernd, chiara):
         row = phones[voter].locator(".fb-question-row", has_text=QUESTION)
-        row.get_by_role("button", name=re.compile(r"^\d+ upvotes?$")).click()
+        row.get_by_role("button", name=re.compile(r"^(\d+ upvotes?|No upvotes yet)$")).click()
         expect(row.get_by_role("button", pressed=True)).to_be_visible()
     open_panel(fishbowl, "Questions from the outer circle")
     question = fishbowl.locator(".fb-questions > li", has_text=QUESTION)
@@ -288,16 +289,16 @@ def test_fishbowl_with_five_phones_a_panel_and_minutes(server, new_context, netw
     shot(phones[chiara], "phone-seated", full_page=True)
     shot(dashboard, "dashboard-running", full_page=True)
 
-    # End: phones thank everyone, nothing can change any more.
+    # Finishing the session ends the discussion: phones thank everyone, nothing can change.
     phones[chiara].wait_for_timeout(TALK * 1000)
-    fishbowl.get_by_role("button", name="End", exact=True).click()
+    fishbowl.get_by_role("button", name="Finish session").click()
     expect_me(phones[elif_], "The fishbowl has ended. Thank you!")
     expect(phones[chiara].get_by_role("button", name="I'm done: leave the chair")).to_have_count(0)
     expect(projector.locator(".fb-status")).to_contain_text("Beendet")
     expect(projector.locator(".fb-queue-big")).to_have_count(0)
     shot(phones[elif_], "phone-ended", full_page=True)
     assert dialogs == [f"Ask {dmitri} to leave the circle?",
-                       "End the fishbowl? Nothing can change afterwards."]
+                       "Finish this session? Participants can no longer act in it."]
 
     with dashboard.expect_download() as download_info:
         dashboard.get_by_role("link", name="Download minutes (.md)").click()
@@ -370,7 +371,7 @@ def test_projector_shows_every_chair_on_common_projector_screens(server, new_con
     expect_connected(dashboard)
     demo_fishbowl = dashboard.locator(".agenda-item").filter(has_text="Fishbowl").first
     demo_fishbowl.get_by_role("button", name="Start").click()
-    dashboard.locator(".dash-session").get_by_role("button", name="Start the fishbowl").click()
+    dashboard.locator(".dash-session").get_by_role("button", name="Start the discussion").click()
 
     projector = new_context("projector").new_page()
     projector.goto(server.projector_url)

@@ -333,13 +333,16 @@ def fill_fishbowl(form) -> None:
     form.get_by_label("Chairs in the inner circle").fill("4")
     form.get_by_label("Open chairs").fill("1")
     form.get_by_label("Format").select_option("open")
-    form.locator("#f-panel").fill(lines(*(f"{n}; {o}; {t}" for n, o, t in GUESTS)))
+    for row, (name, organisation, org_type) in enumerate(GUESTS):  # the panel's rows
+        form.locator(f"#f-panel-name-{row}").fill(name)
+        form.locator(f"#f-panel-org-{row}").fill(organisation)
+        form.locator(f"#f-panel-type-{row}").select_option(org_type)
 
 
 def start_session(dashboard: Page, title: str) -> None:
     item = dashboard.locator(".agenda-item").filter(has=dashboard.locator("strong", has_text=title))
     item.get_by_role("button", name="Start").click()
-    expect(item.locator(".badge")).to_have_text("running")
+    expect(item.locator(".badge")).to_have_text("Running")
 
 
 def add_idea(phone: Page, text: str, category: str) -> None:
@@ -462,7 +465,7 @@ def test_hostile_text_stays_text_everywhere(server, new_context, network_log, sh
     check_page(projector, "projector (dot voting, result)", DV_OPTIONS, problems)
     shot(phones["A"], "phone-dotvoting-result", full_page=True)
 
-    assign = dashboard.locator("form[data-action=assign]").first
+    assign = dashboard.locator(".dv-assign").first
     expect(assign).to_contain_text(f"1. {FAC_EDITED}")
     assign.get_by_label("Person").fill(DV_PERSON)
     assign.get_by_label("Organisation").fill(DV_ORG)
@@ -478,7 +481,7 @@ def test_hostile_text_stays_text_everywhere(server, new_context, network_log, sh
     # -- fishbowl: both phones sit, questions, a guest, a statement, agreements ------------
     start_session(dashboard, FB_TITLE)
     fishbowl = dashboard.locator(".dash-session")
-    fishbowl.get_by_role("button", name="Start the fishbowl").click()
+    fishbowl.get_by_role("button", name="Start the discussion").click()
     for phone in phones.values():
         expect(phone.locator(".fb-topic-small")).to_have_text(FB_TOPIC)
         phone.get_by_role("button", name="Take the open chair").click()
@@ -489,7 +492,7 @@ def test_hostile_text_stays_text_everywhere(server, new_context, network_log, sh
     phones["B"].get_by_role("button", name="Post").click()
     row = phones["A"].locator(".fb-question-row")
     expect(row.locator(".fb-q-text")).to_contain_text(FB_QUESTION)
-    row.get_by_role("button", name=re.compile(r"^\d+ upvotes?$")).click()
+    row.get_by_role("button", name=re.compile(r"^(\d+ upvotes?|No upvotes yet)$")).click()
     expect(row.get_by_role("button", pressed=True)).to_be_visible()
     questions = open_details(dashboard, "fb-questions")
     questions.locator(".fb-questions > li").first.get_by_role("button", name="Show").click()
@@ -513,7 +516,7 @@ def test_hostile_text_stays_text_everywhere(server, new_context, network_log, sh
     statements.get_by_role("button", name="Mark statement").click()
     expect(statements.locator("li")).to_contain_text(STATEMENT)
 
-    ledger = dashboard.locator(".dash-agreements > form.agreement")
+    ledger = dashboard.locator(".dash-agreements .agreements form.agreement")
     expect(ledger).to_have_count(1)  # the owner from dot voting
     agreement = open_details(dashboard, "fb-agreement")
     agreement.locator("#fb-what").fill(FB_AGREEMENT[0])
@@ -559,7 +562,8 @@ def test_hostile_text_stays_text_everywhere(server, new_context, network_log, sh
         (DV_TITLE, {"#f-question": DV_QUESTION, "#f-categories": lines(*DV_CATEGORIES),
                     "#f-options": lines(*DV_PREPARED)}),
         (FB_TITLE, {"#f-topic": FB_TOPIC,
-                    "#f-panel": lines(*(f"{n}; {o}; {t}" for n, o, t in GUESTS))}),
+                    **{f"#f-panel-name-{row}": name for row, (name, _, _) in enumerate(GUESTS)},
+                    **{f"#f-panel-org-{row}": org for row, (_, org, _) in enumerate(GUESTS)}}),
     ):
         item = dashboard.locator(".agenda-item").filter(
             has=dashboard.locator("strong", has_text=title)

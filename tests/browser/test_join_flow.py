@@ -80,7 +80,7 @@ def start_session(dashboard: Page, title: str) -> None:
         has=dashboard.locator("strong", has_text=title)
     )
     item.get_by_role("button", name="Start").click()
-    expect(item.locator(".badge")).to_have_text("running")
+    expect(item.locator(".badge")).to_have_text("Running")
 
 
 def expect_session(phone: Page, title: str) -> None:
@@ -275,7 +275,7 @@ def test_facilitator_removes_a_participant(server, new_context, shot):
     )
     shot(phone, "phone-removed")
     assert_not_reloaded(phone)
-    assert dialogs == ["Remove this person from the workshop?"]
+    assert dialogs == ["Remove Max Weg from the workshop?"]
     expect(dashboard.get_by_test_id("participant-count")).to_have_text("0")
     expect(dashboard.locator(".people li").filter(has_text="Max Weg")).to_have_count(0)
 
