@@ -32,12 +32,10 @@ def _attendance(core, workshop: dict) -> list[str]:
     # Who attended: everyone who joined and was not removed (leaving early still counts).
     people = [p for p in core.people.of_workshop(workshop["id"], include_absent=True) if not p["removed"]]
     organisations = {p["organisation"].casefold() for p in people if p["organisation"]}
-    lines = [
-        ngettext("**Participants:** %(num)d", "**Participants:** %(num)d", len(people))
-        + ", "
-        + ngettext("from %(num)d organisation", "from %(num)d organisations", len(organisations)),
-        "",
-    ]
+    head = ngettext("**Participants:** %(num)d", "**Participants:** %(num)d", len(people))
+    if workshop["privacy"] == "named":  # anonymous mode stores no organisation to count
+        head += ", " + ngettext("from %(num)d organisation", "from %(num)d organisations", len(organisations))
+    lines = [head, ""]
     by_type = Counter(p["org_type"] for p in people)
     if by_type:
         lines.append(_("**By type of organisation:**"))

@@ -62,6 +62,7 @@ def test_anonymous_minutes_name_nobody(app, core):
         text = minutes_markdown(core, workshop)
     assert "Secret Name" not in text and "Verein X" not in text
     assert "Association or club: 2" in text
+    assert "organisation" not in text.split("**Participants:**")[1].split("\n")[0]  # none stored
 
 
 def test_minutes_follow_the_workshop_language(app, core, workshop):
