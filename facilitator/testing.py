@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from facilitator.core import Core
 from facilitator.methods import Actor, Method
 from facilitator.storage import MemoryStore
+from facilitator.workers import run_inline, run_off_lock
 
 
 class FakeClock:
@@ -35,16 +36,6 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         """Move time forward."""
         self.now += seconds
-
-
-def run_inline(function, args, done) -> None:
-    """Run a computation at once, in the caller's thread (deterministic tests)."""
-    try:
-        result = function(*args)
-    except Exception as exc:  # noqa: BLE001 (handed on, not swallowed)
-        done(None, exc)
-    else:
-        done(result, None)
 
 
 class MethodHarness:
@@ -70,7 +61,7 @@ class MethodHarness:
         self.method = method
         self.clock = clock or FakeClock()
         self.core = core or Core(MemoryStore(), {method.slug: method}, clock=self.clock,
-                                 run_off=run_inline if compute == "inline" else _thread_runner())
+                                 run_off=run_inline if compute == "inline" else run_off_lock)
         workshop = self.core.workshops.create(
             {"title": "Test workshop", "date": "2026-03-30", "language": language, "privacy": privacy})
         self.workshop_id = workshop["id"]
@@ -186,12 +177,6 @@ class MethodHarness:
     def timers(self) -> list[dict]:
         """This session's pending timers."""
         return [t for t in self.core.store.all("timers") if t["session_id"] == self.session_id]
-
-
-def _thread_runner():
-    from facilitator.workers import run_off_lock
-
-    return run_off_lock
 
 
 __all__ = ["FakeClock", "MethodHarness", "run_inline"]

@@ -23,6 +23,16 @@ def _gevent_patched() -> bool:
     return monkey is not None and monkey.is_module_patched("threading")
 
 
+def run_inline(function: Callable[..., Any], args: tuple, done: Done) -> None:
+    """Run ``function(*args)`` at once, in the caller's thread, then ``done(result, error)``."""
+    try:
+        result = function(*args)
+    except Exception as exc:  # noqa: BLE001 (handed on, not swallowed)
+        done(None, exc)
+    else:
+        done(result, None)
+
+
 def run_off_lock(function: Callable[..., Any], args: tuple, done: Done) -> None:
     """Run ``function(*args)`` in a worker thread, then ``done(result, error)``.
 
@@ -37,23 +47,10 @@ def run_off_lock(function: Callable[..., Any], args: tuple, done: Done) -> None:
     if _gevent_patched():
         import gevent
 
-        def in_greenlet() -> None:
-            try:
-                result = gevent.get_hub().threadpool.apply(function, args)
-            except Exception as exc:  # noqa: BLE001 (handed on, not swallowed)
-                finish(None, exc)
-            else:
-                finish(result, None)
+        def in_pool(*call_args: Any) -> Any:  # a real thread; this greenlet waits cooperatively
+            return gevent.get_hub().threadpool.apply(function, call_args)
 
-        gevent.spawn(in_greenlet)
+        gevent.spawn(run_inline, in_pool, args, finish)
         return
-
-    def in_thread() -> None:
-        try:
-            result = function(*args)
-        except Exception as exc:  # noqa: BLE001 (handed on, not swallowed)
-            finish(None, exc)
-        else:
-            finish(result, None)
-
-    threading.Thread(target=in_thread, name="facilitator-worker", daemon=True).start()
+    threading.Thread(target=run_inline, args=(function, args, finish), name="facilitator-worker",
+                     daemon=True).start()

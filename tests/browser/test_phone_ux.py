@@ -239,14 +239,20 @@ def test_a_browser_language_not_offered_falls_back_to_the_workshops(world, new_c
 # -- offline: the bar, waiting taps, confirmation -----------------------------------------
 
 
-def test_taps_made_offline_wait_and_then_confirm(world, facilitator, new_context, shot):
-    """Offline: the bar stays in view, taps are marked as waiting; back online each is saved once."""
+def voting_phone(world, facilitator, new_context):
+    """A phone that joined the named workshop, with dot voting open and 3 dots to place."""
     context = new_context("phone")
     phone = context.new_page()
     join(phone, world.join_url(world.named))
     facilitator.activate("dotvoting")
     facilitator.act("dotvoting", "start_voting")
     expect(phone.locator(".dv-left p.big")).to_have_text("3 dots left")
+    return context, phone
+
+
+def test_taps_made_offline_wait_and_then_confirm(world, facilitator, new_context, shot):
+    """Offline: the bar stays in view, taps are marked as waiting; back online each is saved once."""
+    context, phone = voting_phone(world, facilitator, new_context)
     expect(phone.locator(BAR)).to_have_attribute("data-state", "hidden")
     assert bar_box(phone)["height"] == 0, "the bar takes no room while connected"
     title_top = phone.locator(".topbar").bounding_box()["y"]
@@ -298,12 +304,7 @@ def test_taps_made_offline_wait_and_then_confirm(world, facilitator, new_context
 
 def test_a_tap_waiting_offline_survives_a_reload(world, facilitator, new_context):
     """The queue is kept in session storage: a tab reloaded (or discarded) while offline still sends."""
-    context = new_context("phone")
-    phone = context.new_page()
-    join(phone, world.join_url(world.named))
-    facilitator.activate("dotvoting")
-    facilitator.act("dotvoting", "start_voting")
-    expect(phone.locator(".dv-left p.big")).to_have_text("3 dots left")
+    context, phone = voting_phone(world, facilitator, new_context)
     context.set_offline(True)
     expect(phone.locator(BAR)).to_contain_text("Offline", timeout=15_000)
     phone.get_by_role("button", name=f"Place a dot on: {OPTIONS[1]}", exact=True).click()
