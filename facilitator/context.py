@@ -8,15 +8,19 @@ stored together with the new state, or dropped when the action is refused.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facilitator.errors import ActionError
 from facilitator.i18n import _
 from facilitator.ledger import Ledger, status_change
 from facilitator.people import People, is_present
 from facilitator.presence import Presence
+
+if TYPE_CHECKING:
+    from facilitator.storage import Store
 from facilitator.vocabulary import org_type_label
 
 KEY_LENGTH = 64
@@ -46,12 +50,19 @@ def _check_key(key: Any) -> str:
 
 
 class CoreContext:
-    """One session's context: read the room, stage writes, add to the reply."""
+    """One session's context: read the room, stage writes, add to the reply.
+
+    ``store`` (the engine's) is only read, by :meth:`earlier_sessions`; without
+    it there are no earlier sessions.
+    """
 
     def __init__(self, workshop: dict, session: dict, people: People, ledger: Ledger,
                  presence: Presence, clock: Callable[[], float],
-                 roster: list[dict] | None = None) -> None:
+                 roster: list[dict] | None = None, store: Store | None = None) -> None:
         self._workshop = workshop
+        self._store = store
+        self._method = session.get("method")
+        self._earlier: list[dict] | None = None
         self._people = people
         self._ledger = ledger
         self._presence = presence
@@ -61,6 +72,8 @@ class CoreContext:
         self.config = session["config"]
         self.language = workshop["language"]
         self.privacy = workshop["privacy"]
+        #: Whether the facilitator chose per-person speaking time for the minutes.
+        self.speaking_time = bool((workshop.get("protocol") or {}).get("speaking_time"))
         self._roster = roster
         self._entries: dict[str, dict] | None = None
         self.new_agreements: list[dict] = []
@@ -83,13 +96,22 @@ class CoreContext:
         return self._entries
 
     def _entry(self, person: dict) -> dict:
+        """What a method may know of a person, in the workshop's privacy mode.
+
+        The organisation's name only in named mode (anonymous and Chatham House
+        mode never name it); a removed participant is labelled the same way
+        everywhere ("removed participant"), whatever the mode, so that no
+        section of the minutes names someone the facilitator took out.
+        """
         named = self.privacy == "named"
+        removed = bool(person.get("removed"))
+        label = _("removed participant") if removed else self._people.label(self._workshop, person)
         return {
             "id": person["id"],
-            "label": self._people.label(self._workshop, person),
+            "label": label,
             "org_type": person["org_type"],
             "org_type_label": org_type_label(person["org_type"]),
-            "organisation": person.get("organisation", "") if named else "",
+            "organisation": person.get("organisation", "") if named and not removed else "",
             "connected": self._presence.is_online(person["id"]),
             "present": is_present(person),
         }
@@ -124,6 +146,37 @@ class CoreContext:
         found = self._ledger.elsewhere(self.workshop_id, workshop_ids, statuses)
         return [{**a, **self.changed_agreements.get(a["id"], {})} for a in found]
 
+    def earlier_sessions(self) -> list[dict]:
+        """Other started sessions of this session's method on this server, newest first.
+
+        Read from the store on the first call only (once per context); every
+        call returns deep copies, so a method may change what it gets.
+        """
+        if self._earlier is None:
+            self._earlier = self._read_earlier()
+        return copy.deepcopy(self._earlier)
+
+    def _read_earlier(self) -> list[dict]:
+        if self._store is None or not self._method:
+            return []
+        workshops = {w["id"]: w for w in self._store.all("workshops")}
+        found = []
+        for index, session in enumerate(self._store.all("sessions")):
+            workshop = workshops.get(session.get("workshop_id"))
+            if (session.get("method") != self._method or session["id"] == self.session_id
+                    or workshop is None or not session.get("started")):
+                continue
+            found.append((index, {
+                "workshop_id": workshop["id"], "workshop_title": workshop.get("title", ""),
+                "workshop_date": workshop.get("date", ""), "session_id": session["id"],
+                "title": session.get("title", ""), "status": session.get("status", ""),
+                "started": session.get("activated_at"), "closed": session.get("closed_at"),
+                "state": session.get("state") or {},
+            }))
+        found.sort(key=lambda item: (item[1]["started"] or 0.0, item[1]["workshop_date"], item[0]),
+                   reverse=True)
+        return [entry for _index, entry in found]
+
     # -- staging ------------------------------------------------------------
     def record_agreement(self, what: str, who_person: str = "", who_org: str = "", due: str = "",
                          review: str = "", follow_up: str = "") -> str:
@@ -139,7 +192,11 @@ class CoreContext:
 
     def set_agreement_status(self, agreement_id: str, status: str, note: str = "",
                              due: str | None = None) -> None:
-        """Stage a status change of any agreement on this server."""
+        """Stage a status change of any agreement on this server (also one staged in this call)."""
+        for index, staged in enumerate(self.new_agreements):
+            if staged["id"] == agreement_id:
+                self.new_agreements[index] = status_change(staged, status, note, due, self.now())
+                return
         current = self.changed_agreements.get(agreement_id) or self._ledger.find(agreement_id)
         self.changed_agreements[agreement_id] = status_change(current, status, note, due, self.now())
 

@@ -79,7 +79,8 @@ class Engine:
 
     def context(self, workshop: dict, session: dict, roster: list[dict] | None = None) -> CoreContext:
         """A fresh method context for ``session`` (``roster``: participants already read)."""
-        return CoreContext(workshop, session, self.people, self.ledger, self.presence, self.clock, roster)
+        return CoreContext(workshop, session, self.people, self.ledger, self.presence, self.clock, roster,
+                           store=self.store)
 
     # -- one method call, stored whole ------------------------------------------
     def _run(self, workshop: dict, session: dict, call: Call,

@@ -105,9 +105,20 @@ def action(*roles: str, name: str | None = None) -> Callable:
 class MethodContext(Protocol):
     """What the core offers a method while it applies an action, reacts or renders.
 
-    Attributes: ``workshop_id``, ``session_id``, ``config`` (the validated
-    config), ``language`` (the workshop's language), ``privacy`` (``"named"``
-    or ``"anonymous"``).
+    Attributes:
+
+    * ``workshop_id``, ``session_id``; ``config`` (the validated config);
+      ``language`` (the workshop's language);
+    * ``privacy``: the workshop's privacy mode (:data:`facilitator.vocabulary.PRIVACY_MODES`):
+      ``"named"`` (names and organisations may appear), ``"anonymous"`` (no
+      names: labels are pseudonyms, ``organisation`` is empty) or
+      ``"chatham"`` (Chatham House: names in the room, but views for the
+      projector and the minutes record what was said, never who said it).
+      A removed participant is "removed participant" in every mode
+      (:meth:`label` does it); see ``docs/plugins.md``, "Privacy modes";
+    * ``speaking_time``: whether the facilitator chose per-person speaking time
+      for the minutes (the workshop's protocol settings). Show time per person
+      only when it is ``True`` and ``privacy`` is not ``"chatham"``.
 
     Everything a method stages here (agreements, status changes, timers,
     computations) is stored together with the new state, or not at all if the
@@ -119,21 +130,23 @@ class MethodContext(Protocol):
     config: dict
     language: str
     privacy: str
+    speaking_time: bool
 
     def now(self) -> float:
         """Seconds since the epoch (a fake clock in tests)."""
 
     def participants(self) -> list[dict]:
         """Participants present (joined, not removed, not left): dicts with ``id``,
-        ``label``, ``org_type``, ``org_type_label``, ``organisation`` (``""`` in
-        anonymous mode) and ``connected`` (a phone is online right now; read only)."""
+        ``label``, ``org_type``, ``org_type_label``, ``organisation`` (``""``
+        unless the mode is named) and ``connected`` (a phone is online right now; read only)."""
 
     def participant(self, participant_id: str) -> dict | None:
         """One participant of this workshop as in :meth:`participants`, plus
         ``present`` (False once removed or left); ``None`` if unknown."""
 
     def label(self, participant_id: str) -> str:
-        """How a participant may be named in this workshop's privacy mode."""
+        """How a participant may be named in this workshop's privacy mode ("removed
+        participant" for someone the facilitator removed, in every mode)."""
 
     def org_type_label(self, org_type: str) -> str:
         """The translated name of a type of organisation."""
@@ -155,6 +168,20 @@ class MethodContext(Protocol):
         """Agreements of *other* workshops on this server with one of ``statuses``
         (all other workshops, or those in ``workshop_ids``), oldest first; each
         with ``workshop_title`` and ``workshop_date``."""
+
+    def earlier_sessions(self) -> list[dict]:
+        """The other sessions of *this method* on this server that have started:
+        those of other workshops and the other sessions of this workshop (never
+        the current one), newest first (by when they were first started).
+
+        Each is ``{"workshop_id", "workshop_title", "workshop_date",
+        "session_id", "title", "status", "started", "closed", "state"}``:
+        ``status`` is ``"active"``, ``"pending"`` (left, may resume) or
+        ``"closed"``; ``started``/``closed`` are epoch seconds or ``None``;
+        ``state`` is a deep copy of that session's state as stored. Read-only
+        (nothing you change goes back) and read once per context, on the first
+        call. A session's state is that method's own layout, possibly of an
+        older version of the method: read it defensively."""
 
     def set_agreement_status(self, agreement_id: str, status: str, note: str = "",
                              due: str | None = None) -> None:

@@ -10,6 +10,11 @@ server. No Flask, no sockets::
     h.view("anna"), h.view("projector"), h.state, h.ledger
     h.advance(60)                                           # the clock, and due timers fire
     h.minutes()
+
+Earlier sessions (what ``ctx.earlier_sessions()`` reads): run another harness
+on the same core (``MethodHarness(method, form, core=h.core)``: a second
+workshop on the same server), or store one directly with
+:meth:`MethodHarness.add_earlier_session`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 
 from facilitator.core import Core
+from facilitator.ids import new_id
 from facilitator.methods import Actor, Method
 from facilitator.storage import MemoryStore
 from facilitator.workers import run_inline, run_off_lock
@@ -45,19 +51,23 @@ class MethodHarness:
     :param form: the session form's data (as the facilitator would submit it;
         ``title`` optional); checked by the method's fields and ``validate_config``.
     :param participants: names of people who join; refer to them by these names.
-    :param privacy: ``"named"`` or ``"anonymous"``.
+    :param privacy: ``"named"``, ``"anonymous"`` or ``"chatham"`` (Chatham House).
     :param language: the workshop's language.
     :param org_types: name -> type of organisation (default ``"other"``).
     :param compute: ``"inline"`` runs ``ctx.compute`` work at once, ``"thread"``
         off the lock in a thread, as the server does.
     :param start: activate the session right away.
+    :param speaking_time: the workshop's protocol setting "per-person speaking
+        time in the minutes" (``ctx.speaking_time``); see :meth:`set_speaking_time`.
+    :param core: run on an existing harness's core (``h.core``): a further
+        workshop on the same server, e.g. a later round.
     """
 
     def __init__(self, method: Method, form: Mapping | None = None,
                  participants: Iterable[str] = (), privacy: str = "named", language: str = "en",
                  org_types: Mapping[str, str] | None = None, compute: str = "inline",
                  start: bool = True, clock: FakeClock | None = None,
-                 core: Core | None = None) -> None:
+                 core: Core | None = None, speaking_time: bool = False) -> None:
         self.method = method
         self.clock = clock or FakeClock()
         self.core = core or Core(MemoryStore(), {method.slug: method}, clock=self.clock,
@@ -65,6 +75,8 @@ class MethodHarness:
         workshop = self.core.workshops.create(
             {"title": "Test workshop", "date": "2026-03-30", "language": language, "privacy": privacy})
         self.workshop_id = workshop["id"]
+        if speaking_time:
+            self.set_speaking_time(True)
         # As the server reads a form: a missing field takes its default, a missing
         # checkbox (bool) is unchecked, as a browser sends it.
         session = self.core.workshops.add_session(self.workshop_id, method.slug, dict(form or {}))
@@ -75,6 +87,42 @@ class MethodHarness:
             self.join(name, (org_types or {}).get(name, "other"))
         if start:
             self.activate()
+
+    # -- the workshop and the server ------------------------------------------------
+    def set_speaking_time(self, shown: bool) -> None:
+        """Set the protocol setting behind ``ctx.speaking_time`` (as the minutes page does)."""
+        workshop = self.core.workshops.get(self.workshop_id)
+        workshop["protocol"] = {**(workshop.get("protocol") or {}), "speaking_time": bool(shown)}
+        self.core.store.put("workshops", self.workshop_id, workshop)
+
+    def add_earlier_session(self, state: dict, title: str = "Earlier session",
+                            workshop_title: str = "Earlier workshop", date: str = "",
+                            same_workshop: bool = False, status: str = "closed",
+                            started: float | None = None, closed: float | None = None,
+                            method: str | None = None) -> str:
+        """Store a session that ran before, with ``state`` as it ended; returns its id.
+
+        It belongs to a new workshop ``workshop_title`` on ``date`` (or, with
+        ``same_workshop``, to this workshop's agenda) and shows in
+        ``ctx.earlier_sessions()`` of this harness's session; ``started`` (the
+        clock's time by default; later calls count as newer on a tie) orders
+        them. ``method`` is another method's slug (default: this one).
+        """
+        if same_workshop:
+            workshop = self.core.workshops.get(self.workshop_id)
+        else:
+            workshop = self.core.workshops.create(
+                {"title": workshop_title, "date": date, "language": "en", "privacy": "named"})
+        started_at = self.clock() if started is None else started
+        session = {"id": new_id("s"), "workshop_id": workshop["id"], "method": method or self.method.slug,
+                   "title": title, "config": {}, "state": state, "status": status, "started": True,
+                   "created_at": started_at, "activated_at": started_at}
+        if status == "closed":
+            session["closed_at"] = started_at if closed is None else closed
+        workshop["session_ids"].append(session["id"])
+        self.core.store.put_many([("sessions", session["id"], session),
+                                  ("workshops", workshop["id"], workshop)])
+        return session["id"]
 
     # -- people --------------------------------------------------------------
     def join(self, name: str, org_type: str = "other", organisation: str = "") -> str:

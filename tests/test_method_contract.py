@@ -312,3 +312,45 @@ def test_computation_is_started_again_after_a_restart(tmp_path):
     assert again.workshops.session(h.workshop_id, h.session_id)["state"]["result"] == 10
     assert again.store.all("jobs") == []
     again.close()
+
+
+# -- privacy modes and speaking time: declared attributes of the context --------------------
+@pytest.mark.parametrize(("privacy", "named"), [("named", True), ("anonymous", False), ("chatham", True)])
+def test_privacy_mode_labels_and_organisations(privacy, named):
+    h = MethodHarness(Recorder(), {"topic": "x"}, privacy=privacy)
+    anna = h.join("anna", "welfare", organisation="Caritas")
+    h.join("ben", "welfare", organisation="AWO")
+    h.remove("ben")
+    ctx = h.context()
+    assert ctx.privacy == privacy
+    entry = ctx.participant(anna)
+    # Names in the room in named and Chatham House mode; organisation names only when named.
+    if named:
+        assert entry["label"] == "Anna"
+    else:
+        assert "Anna" not in repr(entry) and entry["label"]
+    assert entry["organisation"] == ("Caritas" if privacy == "named" else "")
+    # A removed participant is "removed participant" in every mode, never named.
+    assert ctx.label(h.pid("ben")) == "removed participant"
+    assert ctx.participant(h.pid("ben"))["organisation"] == ""
+
+
+def test_speaking_time_is_a_context_attribute_set_by_the_protocol():
+    from facilitator.methods import MethodContext
+
+    assert MethodContext.__annotations__["speaking_time"] in (bool, "bool")
+    h = MethodHarness(Recorder(), {"topic": "x"})
+    assert h.context().speaking_time is False
+    h.set_speaking_time(True)
+    assert h.context().speaking_time is True
+    h.set_speaking_time(False)
+    assert h.context().speaking_time is False
+    assert MethodHarness(Recorder(), {"topic": "x"}, speaking_time=True).context().speaking_time is True
+
+
+def test_speaking_time_follows_the_minutes_page_setting():
+    from facilitator.minutes_protocol import Protocol
+
+    h = MethodHarness(Recorder(), {"topic": "x"})
+    Protocol(h.core.workshops).save(h.workshop_id, {"speaking_time": "1"})
+    assert h.context().speaking_time is True
