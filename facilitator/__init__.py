@@ -17,6 +17,7 @@ from facilitator.i18n import _, lazy_gettext, ngettext
 from facilitator.ledger import OPEN_STATUSES, STATUSES, clean_agreement
 from facilitator.mdtext import format_date, md_escape
 from facilitator.methods import SYSTEM, Actor, Method, MethodContext, action
+from facilitator.minutes_read import MinutesFileError, read_minutes_agreements
 from facilitator.routes import Page, PageRequest, Route
 from facilitator.validation import (
     MAX_NAME,
@@ -49,6 +50,7 @@ __all__ = [
     "Field",
     "Method",
     "MethodContext",
+    "MinutesFileError",
     "Page",
     "PageRequest",
     "Route",
@@ -65,4 +67,5 @@ __all__ = [
     "md_escape",
     "ngettext",
     "org_type_label",
+    "read_minutes_agreements",
 ]

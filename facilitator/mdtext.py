@@ -46,6 +46,22 @@ def md_escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     text = re.sub(r"([*_`#\[\]])", r"\\\1", text)
+    # "~" as an entity: python-markdown would show a backslash before it.
+    return text.replace("~", "&#126;")
+
+
+_BLOCK_START = re.compile(r"([-+]|[0-9]+[.)])")
+
+
+def md_line(text: str) -> str:
+    """Like :func:`md_escape`, for text that starts a line of its own (a paragraph of a
+    summary): a leading ``-``, ``+``, ``=`` or ``1.`` cannot start a list or underline a heading."""
+    text = md_escape(text)
+    if text.startswith("="):
+        return "&#61;" + text[1:]
+    match = _BLOCK_START.match(text)
+    if match:
+        text = text[: match.end() - 1] + "\\" + text[match.end() - 1:]
     return text
 
 

@@ -1,8 +1,12 @@
 """Minutes of a workshop as Markdown, and that Markdown rendered safely as HTML.
 
-Written in the workshop's language: header, attendance (in the privacy mode),
-agenda, one section per session from its method, and the consolidated table
-"Agreements and responsibilities".
+Written in the workshop's language from the raw minutes data
+(:mod:`facilitator.minutes_data`): the protocol header (date, time, place,
+organiser, moderation, minute taker, privacy mode, version), attendance in
+the privacy mode (guests included, apologies, distribution list), the
+summary, the agenda, one section per session from its method (or the
+facilitator's corrected text), the table "Agreements and responsibilities"
+(:mod:`facilitator.minutes_table`) and the next meeting.
 
 No stored text can make the minutes fail: text from before the input checks
 (a lone surrogate, a control character) comes out as U+FFFD, and a method
@@ -12,131 +16,166 @@ whose section fails gets a note in its place (the error is logged).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
-from collections import Counter
+import unicodedata
 
 import markdown
 import nh3
-from flask import current_app
 
 from facilitator.i18n import _, force_locale, ngettext
-from facilitator.mdtext import format_date, md_escape, safe_text
-from facilitator.vocabulary import ORG_TYPES
+from facilitator.mdtext import format_date, md_escape, md_line, safe_text
+from facilitator.minutes_data import minutes_data
+from facilitator.minutes_table import markdown_table
+from facilitator.vocabulary import PRIVACY_SHORT, org_type_label
 
-log = logging.getLogger(__name__)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _attendance(core, workshop: dict) -> list[str]:
-    # Who attended: everyone who joined and was not removed (leaving early still counts).
-    people = [p for p in core.people.of_workshop(workshop["id"], include_absent=True) if not p["removed"]]
-    organisations = {p["organisation"].casefold() for p in people if p["organisation"]}
-    head = ngettext("**Participants:** %(num)d", "**Participants:** %(num)d", len(people))
-    if workshop["privacy"] == "named":  # anonymous mode stores no organisation to count
-        head += ", " + ngettext("from %(num)d organisation", "from %(num)d organisations", len(organisations))
-    lines = [head, ""]
-    by_type = Counter(p["org_type"] for p in people)
-    if by_type:
-        lines.append(_("**By type of organisation:**"))
-        lines.append("")
-        for key, label in ORG_TYPES.items():
-            if by_type[key]:
-                lines.append(f"- {md_escape(str(label))}: {by_type[key]}")
-        lines.append("")
-    if workshop["privacy"] == "named" and people:
-        lines.append(_("**Present:**"))
-        lines.append("")
-        for p in sorted(people, key=lambda p: p["name"].casefold()):
-            org = f" ({md_escape(p['organisation'])})" if p["organisation"] else ""
-            lines.append(f"- {md_escape(p['name'])}{org}")
-        lines.append("")
-    return lines
-
-
-def agreements_table(agreements: list[dict], session_titles: dict[str, str]) -> list[str]:
-    """The consolidated table of agreements: what, who, by when, review, from."""
-    if not agreements:
-        return [_("No agreements were recorded."), ""]
-    headings = (_("What"), _("Who"), _("Organisation"), _("By when"), _("Review"), _("Source"))
-    lines = [
-        "| # | " + " | ".join(headings) + " |",
-        "|---|---|---|---|---|---|---|",
+def header_facts(data: dict) -> list[tuple[str, str]]:
+    """``(label, plain text)`` of the protocol header, in the current locale (empty ones left out)."""
+    w, p = data["workshop"], data["protocol"]
+    time = "–".join(t for t in (p["start_time"], p["end_time"]) if t)
+    if data.get("version"):
+        written = dt.datetime.fromtimestamp(data["written_at"])
+        version = _("%(num)d, finalised on %(when)s", num=data["version"],
+                    when=f"{format_date(written.date().isoformat())} {written:%H:%M}")
+    else:
+        version = _("draft (not finalised)")
+    facts = [
+        (_("Date"), format_date(w["date"])), (_("Time"), time), (_("Place"), w["place"]),
+        (_("Organiser"), w["organiser"]), (_("Facilitator"), p["moderator"]),
+        (_("Minutes taken by"), p["minute_taker"]),
+        (_("Privacy mode"), str(PRIVACY_SHORT.get(w["privacy"], w["privacy"]))),
+        (_("Version"), version),
     ]
-    # Outside the f-string, so that the text extractor finds it.
-    # Fallback label for agreements and questions that come from the facilitator, not a session.
-    facilitator = _("Facilitator")
-    for number, a in enumerate(agreements, 1):
-        lines.append(
-            f"| {number} | {md_escape(a['what'])} | {md_escape(a['who_person'])} | "
-            f"{md_escape(a['who_org'])} | {md_escape(format_date(a['due']))} | "
-            f"{md_escape(format_date(a['review']))} | "
-            f"{md_escape(session_titles.get(a['session_id'] or '', facilitator))} |"
-        )
-    lines.append("")
+    return [(label, value) for label, value in facts if value]
+
+
+def attendance_lines(data: dict) -> list[str]:
+    """Attendance as Markdown lines: counts, types of organisation, who was there, apologies."""
+    att, privacy = data["attendance"], data["workshop"]["privacy"]
+    head = ngettext("**Participants:** %(num)d", "**Participants:** %(num)d", att["participants"])
+    if att["guests"]:
+        head += ", " + ngettext("and %(num)d guest", "and %(num)d guests", att["guests"])
+    if att["organisations"] is not None:
+        head += ", " + ngettext("from %(num)d organisation", "from %(num)d organisations",
+                                att["organisations"])
+    lines = [head, ""]
+    if privacy == "chatham":
+        lines += [_("Chatham House Rule: statements are recorded, never attributed; "
+                    "no list of names."), ""]
+    if att["by_type"]:
+        lines += [_("**By type of organisation:**"), ""]
+        lines += [f"- {md_escape(org_type_label(row['org_type']))}: {row['count']}" for row in att["by_type"]]
+        lines.append("")
+    if att["present"]:
+        lines += [_("**Present:**"), ""]
+        for person in att["present"]:
+            org = f" ({md_escape(person['organisation'])})" if person["organisation"] else ""
+            guest = " " + _("(guest)") if person["guest"] else ""
+            lines.append(f"- {md_escape(person['name'])}{org}{guest}")
+        lines.append("")
+    for label, items in ((_("**Apologies:**"), data["protocol"]["apologies"]),
+                         (_("**Distribution list:**"), data["protocol"]["distribution"])):
+        if items:
+            lines += [label, ""] + [f"- {md_escape(item)}" for item in items] + [""]
     return lines
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain text typed by a person as inert Markdown paragraphs (line breaks kept)."""
+    out = []
+    for block in re.split(r"\n\s*\n", safe_text(text).strip()):
+        if block.strip():
+            out += ["  \n".join(md_line(line) for line in block.splitlines() if line.strip()), ""]
+    return out
+
+
+def markdown_parts(data: dict) -> tuple[str, str, str]:
+    """The minutes in three parts: everything before the agreements table, the table
+    section (heading and table), everything after it (in the current locale)."""
+    w, p = data["workshop"], data["protocol"]
+    out = [f"# {md_escape(w['title'])}", ""]
+    out += [f"- **{label}:** {md_escape(value)}" for label, value in header_facts(data)]
+    out.append("")
+    out += attendance_lines(data)
+    if p["summary"]:
+        out += [f"## {_('Summary')}", ""] + paragraphs(p["summary"])
+    out += [f"## {_('Agenda')}", ""]
+    for item in data["agenda"]:
+        out.append(f"{item['number']}. {md_escape(item['title'])} ({md_escape(item['method_name'])})")
+    if not data["agenda"]:
+        out.append(_("No sessions."))
+    out.append("")
+    for section in data["sections"]:
+        out += [f"## {section['number']}. {md_escape(section['title'])}", ""]
+        if not section["held"]:
+            out += [_("This session did not take place."), ""]
+        elif section["markdown"]:
+            out += [section["markdown"].strip(), ""]
+    written = dt.datetime.fromtimestamp(data["written_at"])
+    titles = {a["session_id"]: a["session"] for a in data["agreements"] if a.get("session_id")}
+    table = [f"## {_('Agreements and responsibilities')}", ""]
+    table += markdown_table(data["agreements"], titles, w["language"], written.date())
+    after = []
+    if p["next_date"] or p["next_place"]:
+        after += [f"## {_('Next meeting')}", ""]
+        after += [f"- **{label}:** {md_escape(value)}" for label, value in
+                  ((_("Date"), format_date(p["next_date"])), (_("Place"), p["next_place"])) if value]
+        after.append("")
+    after += [extra for extra in data["appendix"] for extra in (extra, "")]
+    after += ["---", "", written_line(data), ""]
+    return "\n".join(out), "\n".join(table), "\n".join(after)
+
+
+def written_line(data: dict) -> str:
+    """"Minutes written by Facilitator on …" (current locale)."""
+    written = dt.datetime.fromtimestamp(data["written_at"])
+    stamp = f"{format_date(written.date().isoformat())} {written:%H:%M}"
+    return _("Minutes written by Facilitator on %(when)s.", when=stamp)
+
+
+def render_markdown(data: dict) -> str:
+    """The Markdown of raw minutes data (a draft or a finalised version)."""
+    with force_locale(data["workshop"]["language"]):
+        return safe_text("\n".join(markdown_parts(data)))
 
 
 def minutes_markdown(core, workshop: dict) -> str:
-    """The workshop's minutes as Markdown, in the workshop's language."""
-    with force_locale(workshop["language"]):
-        sessions = core.workshops.sessions(workshop["id"])
-        out = [f"# {md_escape(workshop['title'])}", ""]
-        facts = [
-            (_("Date"), md_escape(format_date(workshop["date"]))),
-            (_("Place"), md_escape(workshop["place"])),
-            (_("Organiser"), md_escape(workshop["organiser"])),
-            (_("Privacy mode"), _("named") if workshop["privacy"] == "named" else _("anonymous")),
-        ]
-        out += [f"- **{label}:** {value}" for label, value in facts if value]
-        out.append("")
-        out += _attendance(core, workshop)
-        out += [f"## {_('Agenda')}", ""]
-        for number, s in enumerate(sessions, 1):
-            method = core.methods.get(s["method"])
-            out.append(f"{number}. {md_escape(s['title'])} ({md_escape(str(method.name) if method else s['method'])})")
-        if not sessions:
-            out.append(_("No sessions."))
-        out.append("")
-        for number, s in enumerate(sessions, 1):
-            out += [f"## {number}. {md_escape(s['title'])}", ""]
-            if not s.get("started"):
-                out += [_("This session did not take place."), ""]
-                continue
-            out += [_session_section(core, workshop, s), ""]
-        out += [f"## {_('Agreements and responsibilities')}", ""]
-        titles = {s["id"]: s["title"] for s in sessions}
-        out += agreements_table(core.ledger.of_workshop(workshop["id"]), titles)
-        pm = current_app.extensions["facilitator.pm"]
-        for extra in pm.hook.facilitator_minutes_appendix(workshop=workshop, language=workshop["language"]):
-            if extra:
-                out += [extra.strip(), ""]
-        written = dt.datetime.fromtimestamp(core.clock())
-        stamp = f"{format_date(written.date().isoformat())} {written:%H:%M}"
-        out += ["---", "", _("Minutes written by Facilitator on %(when)s.", when=stamp), ""]
-        return safe_text("\n".join(out))
+    """The workshop's current minutes (the draft) as Markdown, in the workshop's language."""
+    return render_markdown(minutes_data(core, workshop))
 
 
-def _session_section(core, workshop: dict, session: dict) -> str:
-    """The method's section of one session; a note in its place if the method fails."""
-    if session["method"] not in core.methods:
-        return ""
-    try:
-        return str(core.engine.session_minutes(workshop, session)).strip()
-    except Exception:  # one broken section must not cost the whole minutes
-        log.exception("The minutes of session %s (%s) failed", session["id"], session["method"])
-        return _("This section could not be written (the error is in the server's log).")
+def markdown_to_html(text: str) -> str:
+    """Minutes Markdown as sanitised HTML (user text can never inject markup)."""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"])
+    return safe_text(nh3.clean(html, link_rel=None, url_schemes={"http", "https", "mailto"}))
 
 
 def minutes_html(core, workshop: dict) -> str:
-    """The minutes as sanitised HTML (user text can never inject markup)."""
-    html = markdown.markdown(minutes_markdown(core, workshop), extensions=["tables", "sane_lists"])
-    return safe_text(nh3.clean(html))
+    """The current minutes as a sanitised HTML fragment."""
+    return markdown_to_html(minutes_markdown(core, workshop))
 
 
-def minutes_filename(workshop: dict) -> str:
-    """A safe file name for the download, e.g. ``2026-03-31-runder-tisch.md``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", str(workshop["title"]).casefold()).strip("-")[:50] or "minutes"
+def filename_stem(workshop: dict) -> str:
+    """The readable file name without extension: ``2026-03-31-öffentlichkeit-und-presse``."""
+    title = unicodedata.normalize("NFC", safe_text(str(workshop.get("title") or "")).lower())
+    slug = re.sub(r"[\W_]+", "-", title).strip("-")[:60].strip("-") or "minutes"
     date = workshop.get("date")
     prefix = f"{date}-" if isinstance(date, str) and ISO_DATE.fullmatch(date) else ""
-    return f"{prefix}{slug}.md"
+    return f"{prefix}{slug}"
+
+
+def minutes_filename(workshop: dict, extension: str = "md") -> str:
+    """A safe, readable file name for the download, e.g. ``2026-03-31-runder-tisch.md``."""
+    return f"{filename_stem(workshop)}.{extension}"
+
+
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def ascii_filename(name: str) -> str:
+    """An ASCII stand-in for ``name`` (umlauts spelled out) for old clients."""
+    plain = unicodedata.normalize("NFKD", name.translate(_ASCII)).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9.\-]+", "-", plain).strip("-")
+    return re.sub(r"-{2,}", "-", plain) or "minutes"

@@ -15,7 +15,6 @@ import hmac
 from flask import (
     Blueprint,
     Flask,
-    Response,
     abort,
     current_app,
     redirect,
@@ -27,7 +26,6 @@ from flask import (
 
 from facilitator.fields import decode_upload, form_values
 from facilitator.methods import ActionError, ConfigError
-from facilitator.minutes import minutes_filename, minutes_html, minutes_markdown
 from facilitator.render import live_config, public_url
 from facilitator.vocabulary import ORG_TYPES, PRIVACY_MODES
 
@@ -239,26 +237,6 @@ def edit_session(workshop_id: str, session_id: str):
     return session_form_page(workshop, method, values, errors, title, sess)
 
 
-@bp.get("/w/<workshop_id>/minutes")
-@facilitator_required
-def minutes(workshop_id: str):
-    """The minutes rendered as HTML."""
-    workshop = load_workshop(workshop_id)
-    return render_template(
-        "facilitator/minutes.html", workshop=workshop, body=minutes_html(core(), workshop)
-    )
-
-
-@bp.get("/w/<workshop_id>/minutes.md")
-@facilitator_required
-def minutes_download(workshop_id: str):
-    """The minutes as a Markdown file download."""
-    workshop = load_workshop(workshop_id)
-    response = Response(minutes_markdown(core(), workshop), mimetype="text/markdown")
-    response.headers["Content-Disposition"] = f'attachment; filename="{minutes_filename(workshop)}"'
-    return response
-
-
 #: Cards on one A4 page of the handout (two columns, four rows), and the most pages.
 HANDOUT_CARDS_PER_PAGE = 8
 HANDOUT_MAX_PAGES = 10
@@ -296,5 +274,7 @@ def handout(workshop_id: str):
 
 def init_app(app: Flask) -> None:
     """Register the facilitator pages and the secret entry link."""
+    from facilitator import minutes_pages  # noqa: F401  (adds the minutes routes to ``bp``)
+
     app.register_blueprint(bp)
     app.add_url_rule("/f/<token>", "enter", enter)

@@ -16,7 +16,7 @@ from facilitator.ids import new_id, new_secret
 from facilitator.methods import Actor
 from facilitator.storage import Store
 from facilitator.validation import MAX_NAME, MAX_ORGANISATION, clean_choice, clean_text
-from facilitator.vocabulary import ORG_TYPES, org_type_label
+from facilitator.vocabulary import NAMED_MODES, ORG_TYPES, org_type_label
 from facilitator.workshops import Workshops
 
 
@@ -51,7 +51,7 @@ class People:
         """
         with self.lock:
             workshop = self.workshops.get(workshop_id)
-            named = workshop["privacy"] == "named"
+            named = workshop["privacy"] in NAMED_MODES
             name = clean_text(data.get("name"), _("Your name"), MAX_NAME, required=named)
             participant = {
                 "id": new_id("p"),
@@ -133,14 +133,20 @@ class People:
     def label(workshop: dict, participant: dict) -> str:
         """How a participant is shown to others in the workshop's privacy mode.
 
-        Named mode: the display name. Anonymous mode: a stable pseudonym that
-        everyone sees the same way, so that people can be told apart on chairs,
-        in queues and when removing someone: "Welfare association · 7", or
-        "Participant 7" when the type is "other" (records from before numbers
-        existed show the type alone).
+        Named mode and Chatham House mode (names are known in the room; the
+        minutes attribute nothing, see docs/privacy.md): the display name.
+        Anonymous mode: a stable pseudonym that everyone sees the same way, so
+        that people can be told apart on chairs, in queues and when removing
+        someone: "Welfare association · 7", or "Participant 7" when the type
+        is "other" (records from before numbers existed show the type alone).
         """
-        if workshop["privacy"] == "named" and participant.get("name"):
+        if workshop["privacy"] in NAMED_MODES and participant.get("name"):
             return participant["name"]
+        return People.pseudonym(participant)
+
+    @staticmethod
+    def pseudonym(participant: dict) -> str:
+        """The stable pseudonym of anonymous mode ("Welfare association · 7", "Participant 7")."""
         number = participant.get("number")
         org_type = participant.get("org_type") or "other"
         if not number:

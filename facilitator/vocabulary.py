@@ -26,6 +26,16 @@ ORG_TYPES: dict[str, Any] = {
 PRIVACY_MODES: dict[str, Any] = {
     "named": lazy_gettext("Named: participants give a display name"),
     "anonymous": lazy_gettext("Anonymous: no names, only the type of organisation"),
+    "chatham": lazy_gettext("Chatham House: names in the room; the minutes record what was said, "
+                            "never who said it"),
+}
+#: Privacy modes in which participants give a display name when they join.
+NAMED_MODES = ("named", "chatham")
+#: Short names of the privacy modes, for the minutes' header.
+PRIVACY_SHORT: dict[str, Any] = {
+    "named": lazy_gettext("named"),
+    "anonymous": lazy_gettext("anonymous"),
+    "chatham": lazy_gettext("Chatham House Rule"),
 }
 
 

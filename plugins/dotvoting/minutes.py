@@ -1,6 +1,7 @@
 """The dot-voting section of the minutes (Markdown, in the workshop's language).
 
-Only totals appear here, never who placed which dots.
+Only totals appear here, never who placed which dots, in every privacy mode.
+Agreements name the responsible person except in anonymous mode (organisations only).
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def _agreements_section(ctx: MethodContext) -> list[str]:
         return []
     lines = []
     for agreement in agreements:
-        who = ", ".join(md(agreement[k]) for k in ("who_person", "who_org") if agreement.get(k))
+        keys = ("who_org",) if ctx.privacy == "anonymous" else ("who_person", "who_org")
+        who = ", ".join(md(agreement[k]) for k in keys if agreement.get(k))
         line = f"- **{md(agreement['what'])}**"
         if who:
             line += " — " + _("who: %(who)s", who=who)

@@ -1,9 +1,15 @@
 """The fishbowl's section of the minutes, as Markdown in the workshop's language.
 
 Topic, format and panel, the rotation log, participation statistics, key
-statements, the outer circle's questions and this session's agreements. In
-anonymous mode everybody (guests too) appears as their type of organisation,
-and agreements are listed without the responsible person's name.
+statements, the outer circle's questions and this session's agreements.
+
+Privacy modes: in named mode people appear by name; in anonymous mode by
+their stable pseudonym (guests by their type of organisation), and agreements
+without the responsible person's name; in Chatham House mode nothing is
+attributed: the panel by type of organisation, the rotation log and the key
+statements without who, and no per-person table. Per-person speaking time
+appears only when the facilitator chose it (``ctx.speaking_time``). A removed
+participant is "removed participant" everywhere (the core's label).
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ def render(state: dict, ctx: MethodContext) -> str:
     lines += _questions(state)
     lines += _agreements(ctx)
     return "\n".join(lines).strip() + "\n"
+
+
+def _attributed(ctx: MethodContext) -> bool:
+    """Whether the minutes may say who did what (not under the Chatham House Rule)."""
+    return ctx.privacy != "chatham"
 
 
 def _heading(text: str) -> str:
@@ -62,7 +73,7 @@ def _overview(state: dict, ctx: MethodContext, now: float) -> list[str]:
         for guest in guests:
             info = state["people"][guest]
             org_type = md_escape(ctx.org_type_label(info["org_type"]))
-            if ctx.privacy == "anonymous":
+            if ctx.privacy != "named":
                 lines.append(f"- {org_type}")
             else:
                 details = ", ".join(x for x in (md_escape(info["organisation"]), org_type) if x)
@@ -76,17 +87,22 @@ def _rotation(state: dict, ctx: MethodContext, now: float) -> list[str]:
     if not state["turns"]:
         return lines + [_("Nobody sat in the circle."), ""]
     closed = state["settings"]["mode"] == "closed"
-    head = ["#", _("Who"), _("From"), _("To"), _("Duration")]
+    attributed = _attributed(ctx)
+    head = ["#", _("From"), _("To"), _("Duration")]
+    if attributed:
+        head.insert(1, _("Who"))
     if closed:
         head.insert(1, _("Round"))
     lines += [_row(*head), "|" + "---|" * len(head)]
     for number, turn in enumerate(state["turns"], start=1):
-        who = _name(state, turn["person"], ctx)
-        if rules.is_panel(state, turn["person"]):
-            who = _("%(who)s (panel)", who=who)
         end = stats.clock_time(turn["end"]) if turn["end"] is not None else _("still seated")
-        cells = [str(number), who, stats.clock_time(turn["start"]), end,
+        cells = [str(number), stats.clock_time(turn["start"]), end,
                  stats.format_duration(rules.turn_seconds(state, turn, now))]
+        if attributed:
+            who = _name(state, turn["person"], ctx)
+            if rules.is_panel(state, turn["person"]):
+                who = _("%(who)s (panel)", who=who)
+            cells.insert(1, who)
         if closed:
             cells.insert(1, str(turn["round"]))
         lines.append(_row(*cells))
@@ -119,7 +135,7 @@ def _participation(state: dict, ctx: MethodContext, now: float) -> list[str]:
             f"{round(100 * group['share'])} % |"
         )
     lines.append("")
-    if ctx.privacy != "anonymous":
+    if _attributed(ctx) and ctx.speaking_time:
         lines += [_row(_("Who"), _("Turns"), _("Time"), _("Share of time")), "|---|---|---|---|"]
         for row in people:
             lines.append(
@@ -140,7 +156,8 @@ def _statements(state: dict, ctx: MethodContext) -> list[str]:
         return []
     lines = [_heading(_("Key statements")), ""]
     for statement in state["statements"]:
-        who = f" ({_name(state, statement['person'], ctx)})" if statement["person"] else ""
+        who = f" ({_name(state, statement['person'], ctx)})" \
+            if statement["person"] and _attributed(ctx) else ""
         lines.append(
             f"- {stats.clock_time(statement['at'])}{who}: {md_escape(statement['text'])}"
         )

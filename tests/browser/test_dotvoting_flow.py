@@ -248,10 +248,11 @@ def test_dot_voting_from_ideas_to_owner(server, new_context, network_log, shot):
 
     due_de = dt.date.fromisoformat(due).strftime("%d.%m.%Y")
     assert f"- **{mobility}** — wer: Dana Owner, Stadtwerke; bis {due_de}" in section
-    ledger = minutes.split("\n| # |", 1)  # the consolidated table of agreements
+    ledger = minutes.split("\n| \\# |", 1)  # the consolidated table of agreements
     assert len(ledger) == 2, minutes
-    agreements = table_rows("| # |" + ledger[1])
-    assert agreements == [["1", mobility, "Dana Owner", "Stadtwerke", due_de, "", title]]
+    agreements = table_rows("| \\# |" + ledger[1])
+    # what, who, organisation, who follows up, due, review, status, session
+    assert agreements == [["1", mobility, "Dana Owner", "Stadtwerke", "", due_de, "", "offen", title]]
 
     assert network_log, "no requests were recorded"
     assert non_local(network_log) == []

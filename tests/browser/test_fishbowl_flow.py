@@ -300,8 +300,18 @@ def test_fishbowl_with_five_phones_a_panel_and_minutes(server, new_context, netw
     assert dialogs == [f"Ask {dmitri} to leave the circle?",
                        "Finish this session? Participants can no longer act in it."]
 
+    # Per-person speaking time is personal data: only in the minutes once the facilitator
+    # ticks it on the minutes page.
     with dashboard.expect_download() as download_info:
         dashboard.get_by_role("link", name="Download minutes (.md)").click()
+    without = fishbowl_section(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    assert "| Person |" not in without and "Personen saßen im Kreis" in without
+    dashboard.get_by_role("link", name="Minutes", exact=True).click()
+    dashboard.get_by_label("Show each person's speaking time in the minutes").check()
+    dashboard.get_by_role("button", name="Save", exact=True).first.click()
+    expect(dashboard.get_by_label("Show each person's speaking time in the minutes")).to_be_checked()
+    with dashboard.expect_download() as download_info:
+        dashboard.get_by_role("link", name="Markdown (.md)").first.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".md")
     section = fishbowl_section(Path(download.path()).read_text(encoding="utf-8"))

@@ -272,12 +272,12 @@ def md_tables(text: str) -> list[list[str]]:
 
 
 def ledger_problems(tables: list[list[list[str]]], where: str) -> list[str]:
-    """The minutes' table of agreements: 7 columns, and every cell holds its own text."""
+    """The minutes' table of agreements: 9 columns, and every cell holds its own text."""
     numbered = [table for table in tables if table and table[0][:1] == ["#"]]
     if not numbered:
         return [f"{where}: no table of agreements"]
     head, *rows = numbered[-1]  # the last one (the fishbowl's rotation log is numbered too)
-    problems = [f"{where}: agreements table head {head!r}"] if len(head) != 7 else []
+    problems = [f"{where}: agreements table head {head!r}"] if len(head) != 9 else []
     expected = [
         ("1", FAC_EDITED, DV_PERSON, DV_ORG, DV_TITLE),
         ("2", *FB_AGREEMENT, FB_TITLE),
@@ -289,7 +289,7 @@ def ledger_problems(tables: list[list[list[str]]], where: str) -> list[str]:
         cells = dict(zip(("#", "what", "person", "org", "source"),
                          (row[0], row[1], row[2], row[3], row[-1]), strict=True))
         wanted = {"#": number, "what": what, "person": person, "org": org, "source": source}
-        if len(row) != 7:
+        if len(row) != 9:
             problems.append(f"{where}: agreement {number} has {len(row)} cells: {row!r}")
         for column, text in wanted.items():
             if cells[column] not in minutes_forms(text):

@@ -362,11 +362,13 @@ def test_removed_participant_leaves_chair_and_queue_with_turn_closed():
         h.act("seat", {"person": p1})
     assert err.value.code == "person_removed"
     assert h.view("facilitator")["seatable"] == []  # p1, p4, p5 are gone; the others sit
-    # a statement can still be credited to them, and the log keeps their name
+    # a statement can still be credited to them; like every section of the minutes
+    # (attendance leaves them out), the log and the statements no longer name them
     h.act("mark_statement", {"text": "Said before leaving.", "person": p1})
     minutes = h.minutes()
-    assert "(P1): Said before leaving." in minutes
-    assert re.search(r"^\| \d \| P1 \| ", minutes, re.MULTILINE)
+    assert "(removed participant): Said before leaving." in minutes
+    assert re.search(r"^\| \d \| removed participant \| ", minutes, re.MULTILINE)
+    assert "P1" not in minutes
 
 
 def test_only_people_present_can_be_seated():
