@@ -107,10 +107,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return render_template("error.html", message=_("You may not do this.")), 403
 
 
-    from facilitator import pages_facilitator, pages_plugins, pages_public, realtime, security
+    from facilitator import (
+        pages_api,
+        pages_archive,
+        pages_facilitator,
+        pages_plugins,
+        pages_public,
+        realtime,
+        security,
+    )
 
     pages_public.init_app(app)
     pages_facilitator.init_app(app)
+    pages_archive.init_app(app)
+    pages_api.init_app(app)
     pages_plugins.mount(app, collect_routes(pm))
     realtime.init_app(app)
     security.init_app(app)  # after Socket.IO: it guards /socket.io/ too

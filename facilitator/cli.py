@@ -1,4 +1,5 @@
-"""The ``facilitator`` command: ``serve`` and ``plugins``.
+"""The ``facilitator`` command: ``serve``, ``plugins``, and for organisers ``export``,
+``minutes`` and ``import`` (which work on a data folder without starting the server).
 
 Keep the imports at module level light (no Flask, no app, nothing that starts
 threads or creates locks): :func:`main` monkey-patches for gevent after this
@@ -9,7 +10,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 import platformdirs
@@ -81,6 +85,7 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser:
             workshop = current_workshop(core, demo=demo)
         join_url = f"{base}/j/{workshop['join_code']}"
         facilitator_url = f"{base}/f/{app.config['FACILITATOR_TOKEN']}"
+        organiser_url = f"{base}/o/{app.config['ORGANISER_TOKEN']}"
         projector_url = f"{base}/p/{workshop['id']}?key={workshop['projector_key']}"
 
         def announce() -> None:
@@ -91,6 +96,7 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, open_browser:
             click.echo(f"Code: {workshop['join_code']}")
             click.echo(f"Facilitator: {facilitator_url}")
             click.echo(f"Projector: {projector_url}")
+            click.echo(f"Organiser: {organiser_url}")
             click.echo("Press Ctrl+C to stop.", err=True)
             sys.stdout.flush()
             if open_browser:
@@ -123,6 +129,120 @@ def plugins(as_json: bool) -> None:
         click.echo(f"{plugin['name']}{version} ({plugin['module']})")
         for slug in plugin["methods"]:
             click.echo(f"    {slug}: {methods[slug].name}")
+
+
+DATA_DIR_OPTION = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The data folder of the workshops (default: your user data folder).")
+
+
+@contextmanager
+def _offline_app(data_dir: Path | None, must_exist: bool = True) -> Iterator[Any]:
+    """The app on ``data_dir`` without a server, inside an app context; closed on exit.
+
+    :raises click.ClickException: when the folder holds no data, or a running server holds it.
+    """
+    from facilitator.app import create_app
+    from facilitator.i18n import force_locale
+    from facilitator.storage import StorageError
+    from facilitator.storage.tinystore import JOURNAL_NAME, SNAPSHOT_NAME
+
+    data_dir = data_dir or default_data_dir()
+    if must_exist and not any((data_dir / name).exists() for name in (SNAPSHOT_NAME, JOURNAL_NAME)):
+        raise click.ClickException(f"there are no Facilitator workshops in {data_dir}")
+    try:
+        app = create_app({"DATA_DIR": data_dir})
+    except StorageError as exc:
+        raise click.ClickException(f"{exc}. A running server keeps its data folder to itself: stop it "
+                                   "(Ctrl+C) first, or download from its archive page (the "
+                                   "“Organiser:” link).") from None
+    try:
+        with app.app_context(), force_locale("en"):
+            yield app.extensions["facilitator"]
+    finally:
+        app.extensions["facilitator"].store.close()
+
+
+def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    """Check ``--format``: a comma-separated list of minutes formats."""
+    from facilitator.archive import formats
+
+    wanted = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in formats()]
+    if unknown or not wanted:
+        raise click.BadParameter(f"choose from {', '.join(formats())} (comma-separated)")
+    return wanted
+
+
+@cli.command()
+@DATA_DIR_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write into (created if missing); one sub-folder per workshop.")
+@click.option("--format", "fmts", default="md", show_default=True, callback=_formats,
+              help="Minutes formats, comma-separated: md,html,pdf,docx,json.")
+def export(data_dir: Path | None, out: Path, fmts: tuple[str, ...]) -> None:
+    """Write the minutes of every workshop into OUT, without starting the server."""
+    from facilitator.archive import write_all
+
+    with _offline_app(data_dir) as core:
+        files = write_all(core, core.workshops.all(), fmts)
+        for name, data in files.items():
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        click.echo(f"{len(files)} files of {len(core.workshops.all())} workshops written to {out}")
+
+
+def find_workshop(core: Any, wanted: str) -> dict:
+    """The workshop whose id is ``wanted``, else whose title is it, else contains it (once).
+
+    :raises click.ClickException: for no match or several.
+    """
+    workshops = core.workshops.all()
+    text = wanted.strip().casefold()
+    for match in ([w for w in workshops if w["id"] == wanted.strip()],
+                  [w for w in workshops if w["title"].casefold() == text],
+                  [w for w in workshops if text and text in w["title"].casefold()]):
+        if len(match) == 1:
+            return match[0]
+        if len(match) > 1:
+            listed = "; ".join(f"{w['id']} ({w['title']}, {w.get('date') or 'no date'})" for w in match)
+            raise click.ClickException(f"“{wanted}” matches several workshops: {listed}. Give the id.")
+    raise click.ClickException(f"no workshop has the id or title “{wanted}”")
+
+
+@cli.command()
+@click.argument("workshop")
+@DATA_DIR_OPTION
+@click.option("--format", "fmt", default="md", show_default=True,
+              help="md, html or json (pdf and docx are files: use `export`).")
+def minutes(workshop: str, data_dir: Path | None, fmt: str) -> None:
+    """Print the minutes of WORKSHOP (its id, title or part of the title) to standard output."""
+    from facilitator.archive import export as export_minutes
+
+    fmt = _formats(None, None, fmt)[0]  # type: ignore[arg-type]
+    with _offline_app(data_dir) as core:
+        data, _mimetype, _name = export_minutes(core, find_workshop(core, workshop), fmt)
+        if fmt in ("pdf", "docx"):
+            sys.stdout.buffer.write(data)
+        else:
+            click.echo(data.decode("utf-8"), nl=False)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DATA_DIR_OPTION
+def import_(file: Path, data_dir: Path | None) -> None:
+    """Import a workshop bundle (exported on a facilitator's dashboard) into the data folder."""
+    from facilitator.bundle import import_bundle
+    from facilitator.errors import ActionError
+
+    with _offline_app(data_dir, must_exist=False) as core:
+        try:
+            workshop = import_bundle(core, file.read_bytes())
+        except ActionError as exc:
+            raise click.ClickException(f"{file.name}: {exc.message}") from None
+        click.echo(f"Imported “{workshop['title']}” ({workshop['id']}).")
 
 
 def _command(args: list[str]) -> str | None:

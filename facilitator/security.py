@@ -48,6 +48,10 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 #: server never grants, so such a request never arrives. Their form-encoded
 #: variant (the phone's join form) needs the token like every other form.
 JSON_ENDPOINTS = frozenset({"public.join", "public.resume"})
+#: Blueprints whose requests are authorised only by an ``Authorization: Bearer`` header
+#: (the set-up API, :mod:`facilitator.pages_api`), never by the session cookie: another
+#: site can make a browser send cookies, not this header, so no CSRF token is needed.
+BEARER_BLUEPRINTS = frozenset({"api"})
 
 
 def allowed_hosts(app: Flask) -> set[str]:
@@ -144,6 +148,8 @@ def check_post() -> None:
         return
     if request.endpoint in JSON_ENDPOINTS and request.is_json:
         return  # see JSON_ENDPOINTS: cross-site JSON needs a preflight we never grant
+    if request.blueprint in BEARER_BLUEPRINTS:
+        return  # authorised by a header alone, never by cookies: see BEARER_BLUEPRINTS
     current_app.extensions["csrf"].protect()
 
 
