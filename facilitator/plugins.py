@@ -21,7 +21,12 @@ from facilitator.methods import Method
 from facilitator.routes import Route
 
 ENTRY_POINT_GROUP = "facilitator"
-BUNDLED_PLUGINS = ("facilitator_plugins.dotvoting", "facilitator_plugins.fishbowl")
+BUNDLED_PLUGINS = (
+    "facilitator_plugins.dotvoting",
+    "facilitator_plugins.fishbowl",
+    "facilitator_plugins.roundtable",
+    "facilitator_plugins.twinning",
+)
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 

@@ -70,7 +70,7 @@ w = core.workshops.create({"title": "Smoke"})
 client = app.test_client()
 assert client.get("/j/" + w["join_code"]).status_code == 200
 assert client.get("/static/js/socket.io.min.js").status_code == 200
-assert sorted(core.methods) == ["dotvoting", "fishbowl"], core.methods
+assert sorted(core.methods) == ["dotvoting", "fishbowl", "roundtable", "twinning"], sorted(core.methods)
 print(facilitator.__file__)
 print(facilitator_plugins.__file__)
 """
