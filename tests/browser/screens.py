@@ -8,8 +8,13 @@ waits until its live view is in, saves a screenshot and returns the problems:
 
 * ``horizontal-scroll``, ``word-broken``, ``text-cut``, ``projector-*``,
   ``touch-target``, ``in-view``, ``content``: measured in the page by screens_probe.js;
+* ``text-overflow``: a text painted outside its (not clipping) box, as a long
+  word sticking out of a narrow button at both sides (:data:`OVERFLOW`);
+* ``projector-largest``: a ``Look.largest`` text (speaker, timer) is not larger
+  than every other text on the wall (:data:`LARGEST`);
 * ``page``: an HTTP error, or the page never showed ``Look.ready``;
-* ``csp-header``: the document's ``Content-Security-Policy`` lacks ``default-src 'self'``;
+* ``csp-header``: the document's ``Content-Security-Policy`` lacks ``default-src 'self'``
+  (not asked of a downloaded file, ``Look.served=False``, opened as ``file://``);
 * ``csp-violation``: a ``securitypolicyviolation`` event, or a console message
   about the Content Security Policy;
 * ``axe``: axe-core (tests/browser/vendor/axe-core) finds a WCAG 2.1 A/AA violation.
@@ -42,6 +47,9 @@ SIZES = {  # name: context options
     "1024x768": {"viewport": {"width": 1024, "height": 768}},
     "1920x1080": {"viewport": {"width": 1920, "height": 1080}},
 }
+#: Paper: the text area of an A4 landscape page (minutes-print.css: 15 mm and 14 mm margins) at
+#: 96 dpi, the pages the minutes' nine-column responsibilities table is printed on.
+PAPER = {"a4-landscape": {"viewport": {"width": 1009, "height": 688}}}
 PHONES = ("320x640", "360x740")
 PROJECTORS = ("1280x800", "1024x768", "1920x1080")
 
@@ -63,6 +71,58 @@ QUIET = """async () => {  // wait until the DOM has not changed for 200 ms (at m
     function finish() { watch.disconnect(); clearTimeout(limit); done(); }
     watch.observe(document.body, {subtree: true, childList: true, attributes: true});
   });
+}"""
+LARGEST = """(css) => {  // each of css has a text larger than every text outside all of them
+  const size = (el) => parseFloat(getComputedStyle(el).fontSize);
+  const shown = (el) => el.checkVisibility({checkVisibilityCSS: true})
+    && [...el.childNodes].some((n) => n.nodeType === 3 && n.data.trim());
+  const texts = [...document.body.querySelectorAll("*")].filter(shown);
+  const inside = (el) => css.some((c) => el.closest(c));
+  const others = texts.filter((el) => !inside(el) && !el.closest("#conn"));
+  const top = others.reduce((best, el) => (size(el) > size(best || el) ? el : best || el), null);
+  if (!top) return [];
+  const problems = [];
+  for (const c of css) {
+    const sizes = texts.filter((el) => el.closest(c)).map(size);
+    const most = sizes.length ? Math.max(...sizes) : 0;
+    if (most <= size(top) + 0.5) problems.push({element: c, detail: `largest text ${most}px, `
+      + `not above "${top.innerText.trim().slice(0, 30)}" (${top.tagName.toLowerCase()}.`
+      + `${[...top.classList].join(".")}, ${size(top)}px)`});
+  }
+  return problems;
+}"""
+OVERFLOW = """() => {  // text painted outside its box (overflow: visible), e.g. a long word in a button
+  const found = [];
+  const blockOf = (el) => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      if (!getComputedStyle(e).display.startsWith("inline")) return e;
+    }
+    return document.body;
+  };
+  const hidden = (el) => el.closest("script, style, template, noscript, head, .sr-only, #conn")
+    || !el.checkVisibility({checkVisibilityCSS: true});
+  for (const el of document.body.querySelectorAll("*")) {
+    const nodes = [...el.childNodes].filter((n) => n.nodeType === 3 && n.data.trim());
+    if (!nodes.length || hidden(el)) continue;
+    const box = blockOf(el), cs = getComputedStyle(box);
+    if (cs.overflowX !== "visible") continue;  // clipped or scrolled: screens_probe.js looks at it
+    const b = box.getBoundingClientRect();
+    if (b.width <= 1) continue;
+    for (const node of nodes) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const r = range.getBoundingClientRect();
+      const out = Math.max(b.left - r.left, r.right - b.right);
+      if (r.width > 0 && out > 1.5) {
+        const name = box.tagName.toLowerCase() + [...box.classList].map((c) => "." + c).join("");
+        found.push({element: `${name} "${node.data.trim().slice(0, 30)}"`,
+                    detail: `text spans x ${Math.round(r.left)}..${Math.round(r.right)}px, `
+                      + `its box ${Math.round(b.left)}..${Math.round(b.right)}px`});
+        break;
+      }
+    }
+  }
+  return found.slice(0, 10);
 }"""
 AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
@@ -90,6 +150,9 @@ class Look:
     in_view: tuple[str, ...] = ()  # phones: visible without scrolling
     sticky: tuple[str, ...] = ()  # phones: still visible after scrolling to the end
     must_show: tuple[str, ...] = ()  # texts that must be on the page
+    largest: tuple[str, ...] = ()  # projector: no text elsewhere as large as these
+    media: str = "screen"  # "print": as on paper (a downloaded file)
+    served: bool = True  # False: a downloaded file (file://), without response headers
 
 
 class Screens:
@@ -103,7 +166,7 @@ class Screens:
     def tab(self, size: str, audience: str):
         if (size, audience) not in self.tabs:
             context = self.browser.new_context(locale="de-DE", timezone_id="Europe/Berlin",
-                                               **SIZES[size])
+                                               **{**SIZES, **PAPER}[size])
             context.set_default_timeout(10_000)
             context.add_init_script(CSP_HOOK)
             page = context.new_page()
@@ -133,11 +196,12 @@ class Screens:
             problems.append(Problem(check, size, element, detail))
 
         self.console.clear()
-        response = page.goto(self.base + path)
+        page.emulate_media(media=look.media)
+        response = page.goto(path if "://" in path else self.base + path)
         if response and response.status >= 400:
             add("page", "(response)", f"HTTP {response.status} for {path}")
         policy = (response.headers.get("content-security-policy", "") if response else "")
-        if "default-src 'self'" not in policy:
+        if look.served and "default-src 'self'" not in policy:
             add("csp-header", "(response header)",
                 f"Content-Security-Policy is {policy!r}, without default-src 'self'")
         try:
@@ -161,6 +225,10 @@ class Screens:
         }
         for found in page.evaluate(PROBE, options):
             add(found["check"], found["element"], found["detail"])
+        for found in page.evaluate(OVERFLOW):
+            add("text-overflow", found["element"], found["detail"])
+        for found in page.evaluate(LARGEST, list(look.largest)) if look.largest else ():
+            add("projector-largest", found["element"], found["detail"])
         events = page.evaluate("window.__screensCsp || []")
         for event in dict.fromkeys(events):
             add("csp-violation", "(page)", event)
@@ -177,6 +245,7 @@ class Screens:
             if len(rule["nodes"]) > AXE_NODES:
                 add("axe", f"{rule['id']} (more)", f"and {len(rule['nodes']) - AXE_NODES} more nodes")
         page.goto("about:blank")  # close the live connection before the next page
+        page.emulate_media(media="screen")
         return problems
 
 

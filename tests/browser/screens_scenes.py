@@ -133,10 +133,21 @@ def fishbowl(world: World) -> Workshop:
     return workshop
 
 
-def build(world: World) -> dict[str, Workshop]:
-    """Every workshop the pages show, by scene (built in parallel: they are independent)."""
+def build(world: World, wanted: set[str] | None = None) -> dict[str, Workshop]:
+    """The workshops the pages show (``wanted`` scenes, default all), by scene; built in
+    parallel: they are independent."""
+    import screens_archive  # they use this module's people
+    import screens_roundtable
+    import screens_twinning
+
     jobs = {"lobby": (lobby,), "fishbowl": (fishbowl,),
-            **{f"dotvoting-{phase}": (dotvoting, phase) for phase in DV_PHASES}}
+            **{f"dotvoting-{phase}": (dotvoting, phase) for phase in DV_PHASES},
+            **{name: (job,) for module in (screens_roundtable, screens_twinning, screens_archive)
+               for name, job in module.JOBS.items()}}
+    if wanted is not None:
+        jobs = {name: job for name, job in jobs.items() if name in wanted}
+    if not jobs:
+        return {}
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         futures = {name: pool.submit(job[0], world, *job[1:]) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}

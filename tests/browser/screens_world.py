@@ -87,6 +87,7 @@ class Workshop:
     facilitator: socketio.Client
     latest: dict = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # more path fields ({session}, {pair})
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def session_id(self, method: str, index: int = -1) -> str:

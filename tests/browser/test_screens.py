@@ -4,8 +4,20 @@ One real server (``facilitator serve --demo``, tests/helpers/server.py) for the
 module; screens_scenes.py builds one workshop per state through the
 facilitator's forms and the Socket.IO protocol (docs/protocol.md): the lobby
 (a 119-character title), dot voting collecting (9 ideas), voting, revealed
-(with ties) and with owners assigned, and a running fishbowl (full circle,
-two queued, a question on the projector). Browsers and workshops are German.
+(with ties) and with owners assigned, a running fishbowl (full circle,
+two queued, a question on the projector), and the round table
+(screens_roundtable.py: a speaker with five hands of all four kinds waiting,
+a speaker over time, an open consent check with an objection, the review of a
+first round table's agreements), the twinning (screens_twinning.py: registration
+with a CSV import report, the draft in review, published pairs with a decline,
+planning; phones, dashboard, wall and handout) and the archive
+(screens_archive.py: the list with an imported workshop, a delete confirmation,
+the responsibilities with overdue ones, filtered; and the printable ``.html``
+minutes as downloaded, opened from the disk: on screens, and in print media at
+the text width of an A4 landscape page, where its responsibilities table is
+printed; a file has no response headers, so no CSP header is asked of it).
+Browsers and workshops are German.
+``-k`` selects pages, and only their scenes are built (``-k roundtable``).
 
 Each test is one page, looked at in 320x640 and 360x740 (phones, touch),
 1280x800 (laptop) and 1024x768 and 1920x1080 (projectors); projector pages
@@ -27,7 +39,9 @@ screens_probe.js), all problems collected before the test fails:
 6. axe-core (vendor/axe-core) reports no WCAG 2.1 A/AA violation;
 7. extras from the issue: the join button without scrolling on phones (long
    title), the dots-left counter still in view after scrolling, owners on
-   the wall once assigned, the shown question on the phone.
+   the wall once assigned, the shown question on the phone;
+8. no text painted outside its box (a long word sticking out of a button);
+9. round table wall: the speaker and the timer larger than every other text.
 
 Screenshots go to test-artifacts/browser/test_screens/<page>-<size>.png,
 the problem list of every page to test-artifacts/browser/test_screens/problems.txt.
@@ -39,7 +53,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import screens_archive as ar
+import screens_roundtable as rt
 import screens_scenes as scenes
+import screens_twinning as tw
 from helpers.server import Server
 from screens import ARTIFACTS, PROJECTORS, SIZES, Look, Screens, report
 from screens_world import World
@@ -58,7 +75,88 @@ class Screen:
     path: str  # with {id} and {code} of that workshop
     look: Look
     person: str | None = None  # the participant whose phone this is
+    sizes: tuple[str, ...] = ()  # instead of the audience's sizes
 
+
+RT_WALL = (".rt-p-title", ".rt-p-box", ".rt-p-speaker", ".rt-p-timer", ".rt-p-queue li")
+RT_LARGEST = (".rt-p-speaker", ".rt-p-timer")  # the back row reads who speaks and for how long
+ROUNDTABLE = [
+    Screen("participant-roundtable-waiting", "public", "roundtable-floor", "/j/{code}",
+           Look("#live .rt-mine", must_show=("Sie sind Nummer 5.", rt.FRIEDERIKE)), rt.ELIF),
+    Screen("participant-roundtable-speaking", "public", "roundtable-floor", "/j/{code}",
+           Look("#live .rt-floor-name", must_show=("Ich bin fertig",)), rt.FRIEDERIKE),
+    Screen("participant-roundtable-over", "public", "roundtable-over", "/j/{code}",
+           Look("#live .rt-floor.rt-over", must_show=("Redezeit überschritten",)), rt.DMITRI),
+    Screen("participant-roundtable-check", "public", "roundtable-consent", "/j/{code}",
+           Look("#live .rt-check", must_show=(rt.CHECK_TEXT, "Zustimmung", "Kann damit leben",
+                                              "Einwand")), rt.ELIF),
+    Screen("participant-roundtable-answered", "public", "roundtable-consent", "/j/{code}",
+           Look("#live .rt-check", must_show=(rt.OBJECTION,)), rt.CHIARA),
+    Screen("participant-roundtable-review", "public", "roundtable-review", "/j/{code}",
+           Look("#live .rt-review", must_show=tuple(e[0] for e in rt.EARLIER)), rt.AMIRA),
+    Screen("projector-roundtable-floor", "projector", "roundtable-floor", "/p/{projector}",
+           Look("#live .rt-p-speaker", main=RT_WALL, not_main=(".rt-kind", ".badge"),
+                largest=RT_LARGEST, must_show=(rt.FRIEDERIKE, "und 1 weitere"))),
+    Screen("projector-roundtable-over", "projector", "roundtable-over", "/p/{projector}",
+           Look("#live .rt-p-floor.rt-over", main=RT_WALL, not_main=(".rt-kind", ".badge"),
+                largest=RT_LARGEST, must_show=("Redezeit überschritten",))),
+    Screen("projector-roundtable-consent", "projector", "roundtable-consent", "/p/{projector}",
+           Look("#live .rt-tally", main=(".rt-p-title", ".rt-p-box", ".p-question", ".rt-tally-row"),
+                not_main=(".badge",), must_show=(rt.OBJECTION,))),
+    *(Screen(f"dashboard-{scene}", "facilitator", scene, "/facilitator/w/{id}",
+             Look("#live .dash-session .rt-facilitator", must_show=shown))
+      for scene, shown in (
+          ("roundtable-floor", ("Redeliste", rt.FRIEDERIKE, "Redezeit")),
+          ("roundtable-consent", (rt.OBJECTION, rt.CHECK_TEXT)),
+          ("roundtable-review", (rt.EARLIER_TITLE, *(e[0] for e in rt.EARLIER))))),
+]
+
+TWINNING = [
+    Screen("participant-twinning-register", "public", "twinning-registration", "/j/{code}",
+           Look("#live form[data-action=register]", must_show=(tw.GROUPS[tw.AMIRA][0],)), tw.ELIF),
+    Screen("participant-twinning-registered", "public", "twinning-registration", "/j/{code}",
+           Look("#live .tw .note"), tw.AMIRA),
+    Screen("participant-twinning-twin", "public", "twinning-publish", "/j/{code}",
+           Look("#live .tw-twin [data-action=respond]", must_show=(tw.GROUPS[tw.BERND][0],)),
+           tw.DMITRI),
+    Screen("participant-twinning-plan", "public", "twinning-planning", "/j/{code}",
+           Look("#live form.tw-plan", must_show=(tw.GROUPS[tw.BERND][0],)), tw.DMITRI),
+    *(Screen(f"dashboard-{scene}", "facilitator", scene, "/facilitator/w/{id}",
+             Look(f"#live .dash-session {ready}", must_show=shown))
+      for scene, ready, shown in (
+          ("twinning-registration", ".tw-import", (tw.CSV_WOHNEN, tw.GROUPS[tw.CHIARA][0])),
+          ("twinning-review", ".tw-summary", (tw.GROUPS[tw.FRIEDERIKE][0],)),
+          ("twinning-publish", ".tw-pairs", (tw.GROUPS[tw.DMITRI][0],)),
+          ("twinning-planning", ".tw-pairs", (tw.PLAN["title"],)))),
+    Screen("projector-twinning-registration", "projector", "twinning-registration",
+           "/p/{projector}", Look("#live .tw-projector .p-rank-row",
+                                  main=(".tw-projector .p-question", ".p-rank-row"))),
+    Screen("projector-twinning-pairs", "projector", "twinning-publish", "/p/{projector}",
+           Look("#live .tw-p-pair", main=(".tw-projector .p-question", ".tw-p-pair"),
+                must_show=(tw.GROUPS[tw.ELIF][0],))),
+    Screen("handout-twinning", "facilitator", "twinning-planning",
+           "/plugins/twinning/handout/{id}/{session}/{pair}",
+           Look("main .tw-why", must_show=(tw.PLAN["title"], tw.GROUPS[tw.ELIF][0]))),
+]
+
+ARCHIVE = [
+    Screen("archive", "facilitator", "archive", "/archive/",
+           Look("main .archive-list", must_show=(ar.AUTUMN, ar.IMPORTED))),
+    Screen("archive-delete", "facilitator", "archive", "/archive/w/{delete}/delete",
+           Look("main form [name=confirm]", must_show=(ar.AUTUMN,))),
+    Screen("archive-responsibilities", "facilitator", "archive", "/archive/responsibilities",
+           Look("main .resp-list .badge-overdue", must_show=(ar.HOUSING[0], ar.AGREEMENTS[3][0]))),
+    Screen("archive-responsibilities-filtered", "facilitator", "archive",
+           "/archive/responsibilities?org=kreis&status=open&overdue=1",
+           Look("main .archive-filters [name=overdue]:checked",
+                must_show=(ar.HOUSING[0], ar.AGREEMENTS[0][0]))),
+    Screen("minutes-file-print", "public", "archive", "{minutes}",
+           Look("main.minutes-doc .agreements-section", media="print", served=False,
+                must_show=(ar.AGREEMENTS[1][0],)), sizes=("a4-landscape",)),
+    Screen("minutes-file", "public", "archive", "{minutes}",
+           Look("main.minutes-doc .agreements-section", served=False,
+                must_show=(ar.AGREEMENTS[1][0],)), sizes=("320x640", "1280x800")),
+]
 
 SCREENS = [
     Screen("landing", "public", None, "/", Look("main form")),
@@ -90,6 +188,9 @@ SCREENS = [
                 must_show=tuple(p for owner in scenes.OWNERS.values() for p in owner if p))),
     Screen("projector-fishbowl", "projector", "fishbowl", "/p/{projector}",
            Look("#live .fb-centre-question", main=(".fb-topic", ".fb-centre-question", ".fb-chair-name"))),
+    *ROUNDTABLE,
+    *TWINNING,
+    *ARCHIVE,
     Screen("facilitator-home", "facilitator", None, "/facilitator/", Look("main form")),
     Screen("dashboard-lobby", "facilitator", "lobby", "/facilitator/w/{id}", Look("#live .dash")),
     *(Screen(f"dashboard-dotvoting-{phase}", "facilitator", f"dotvoting-{phase}",
@@ -101,6 +202,9 @@ SCREENS = [
            "/facilitator/w/{id}/sessions/new/dotvoting", Look("main form")),
     Screen("session-form-fishbowl", "facilitator", "lobby",
            "/facilitator/w/{id}/sessions/new/fishbowl", Look("main form")),
+    Screen("session-form-roundtable", "facilitator", "lobby",
+           "/facilitator/w/{id}/sessions/new/roundtable",
+           Look("main form .rt-items-rows", must_show=("Zeitrahmen (Minuten)",))),
     Screen("workshop-form", "facilitator", "lobby", "/facilitator/w/{id}/edit", Look("main form")),
     Screen("handout", "facilitator", "lobby", "/facilitator/w/{id}/handout", Look("main img[src*='/qr/']")),
     Screen("minutes", "facilitator", "fishbowl", "/facilitator/w/{id}/minutes",
@@ -109,8 +213,11 @@ SCREENS = [
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """One server for the module, with every scene built: (world, scenes by name)."""
+def world(tmp_path_factory, request):
+    """One server for the module, with the scenes of the selected pages built (``-k``
+    picks pages, e.g. ``-k roundtable``): (world, scenes by name)."""
+    wanted = {item.callspec.params["screen"].scene for item in request.session.items
+              if item.module is request.module and hasattr(item, "callspec")}
     server = Server(tmp_path_factory.mktemp("screens") / "data")
     try:
         server.start(timeout=20)
@@ -118,7 +225,7 @@ def world(tmp_path_factory):
         pytest.fail(str(error))
     world = World(server.base, server.links["Facilitator"])
     try:
-        yield world, scenes.build(world)
+        yield world, scenes.build(world, wanted - {None})
     finally:
         server.stop()  # first: then the clients' connections end at once
         world.close()
@@ -149,10 +256,10 @@ def test_screen(screen: Screen, world, screens: Screens, problem_file: Path):
     if screen.scene:
         workshop = built[screen.scene]
         path = path.format(id=workshop.id, code=workshop.join_code,
-                           projector=workshop.projector_path.removeprefix("/p/"))
+                           projector=workshop.projector_path.removeprefix("/p/"), **workshop.extra)
         if screen.person:
             cookie = (f"fp_{workshop.id}", workshop.people[screen.person].token)
-    sizes = PROJECTORS if screen.audience == "projector" else tuple(SIZES)
+    sizes = screen.sizes or (PROJECTORS if screen.audience == "projector" else tuple(SIZES))
     problems = []
     for size in sizes:
         problems += screens.look(screen.name, size, screen.audience, path, screen.look, cookie)

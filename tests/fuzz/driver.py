@@ -1,12 +1,15 @@
 """Drive one method's actions with generated payloads and check every ack.
 
-Used by ``test_fuzz_dotvoting.py`` and ``test_fuzz_fishbowl.py``: each gives the
-payload fields of its actions (strategies) and their documented types.
+Used by ``test_fuzz_dotvoting.py``, ``test_fuzz_fishbowl.py`` and
+``test_fuzz_roundtable.py``: each gives the payload fields of its actions
+(strategies) and their documented types.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -22,13 +25,16 @@ REUSE = weighted((12, st.just("fresh")), (2, st.just("retry")), (1, st.just("reu
 #: (intent, action pick, sender pick): below 60 the step sends an action the phase allows.
 PLAN = st.tuples(st.integers(0, 99), st.integers(0, 255), st.integers(0, 255))
 _ids = itertools.count()
+#: (method, action) -> how often it was accepted (first sends, not retries).
+ACCEPTED: Counter[tuple[str, str]] = Counter()
 
 
 def well_typed(types: dict[str, str], payload: Any) -> bool:
     """Whether ``payload`` has the documented type for every field in ``types``.
 
     Kinds: ``str`` (present, text), ``str?`` (text, null or missing), ``int``
-    (present, a whole number, not a bool), ``bool?`` (a bool or missing).
+    (present, a whole number, not a bool), ``bool`` (present, a bool), ``bool?``
+    (a bool or missing).
     """
     if payload is None:
         payload = {}
@@ -40,6 +46,7 @@ def well_typed(types: dict[str, str], payload: Any) -> bool:
             "str": isinstance(value, str),
             "str?": value is None or isinstance(value, str),
             "int": isinstance(value, int) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
             "bool?": name not in payload or isinstance(value, bool),
         }[kind]
         if not good:
@@ -51,8 +58,12 @@ class MethodFuzz:
     """Sends generated actions of one method into the room's active session of it."""
 
     def __init__(self, slug: str, fields: dict[str, dict], types: dict[str, dict],
-                 phases: dict[str, tuple[str, ...]], final: tuple[str, ...] = ()) -> None:
+                 phases: dict[str, tuple[str, ...]], final: tuple[str, ...] = (),
+                 phase_of: Callable[[dict], Any] = lambda state: state.get("phase"),
+                 prefer: Callable[[dict, str], Any] = lambda state, action: None) -> None:
         self.slug = slug
+        self.phase_of = phase_of  # what the steering calls the phase of a state
+        self.prefer = prefer  # the participant a steered action is best sent by, if any
         self.final = final  # phases after which the room mostly moves on to a fresh session
         self.fields = fields
         self.types = types
@@ -66,11 +77,12 @@ class MethodFuzz:
         #: state); ``trim`` keeps only the chosen action's fields.
         self.shapes = shapes(union)
         self.last: dict[str, tuple[str, str, Any, dict]] = {}  # sender -> (id, action, payload, ack)
+        self.applied = False  # whether the last step's action was applied
 
     def plausible(self, room) -> list[str]:
         """The actions the active session's phase allows (all if none does); an action
         whose phases name the phase twice is picked twice as often."""
-        phase = room.active_state().get("phase")
+        phase = self.phase_of(room.active_state())
         found = [name for name, phases in sorted(self.phases.items())
                  for listed in phases if listed == phase]
         return found or sorted(self.fields)
@@ -84,7 +96,7 @@ class MethodFuzz:
         move_on = data.draw(st.integers(0, 3), label="after the end") != 3
         busy = data.draw(st.booleans(), label="busy")
         session = room.core.workshops.active_session(room.core.workshops.get(room.workshop["id"]))
-        ended = session is not None and session["state"].get("phase") in self.final
+        ended = session is not None and self.phase_of(session["state"]) in self.final
         if fresh or session is None or session["method"] != self.slug or (ended and move_on):
             session = room.activate(self.slug, fresh=True, variant=variant, busy=busy)
             self.last.clear()
@@ -95,8 +107,11 @@ class MethodFuzz:
         if data.draw(st.integers(0, 149), label="minutes") == 75:
             room.minutes_render(browser)
 
-    def step(self, room, data, session_id: str) -> None:
-        """Send one action; check the ack, the store, retries, roles, types, invariants."""
+    def step(self, room, data, session_id: str) -> tuple[bool, Any, Any, Any]:
+        """Send one action; check the ack, the store, retries, roles, types, invariants.
+
+        Returns whether it was accepted, the ack, and the action and payload sent.
+        """
         intent, pick_action, pick_sender = data.draw(PLAN, label="plan")
         sender = data.draw(SENDERS, label="sender")
         action = data.draw(self.names, label="action")
@@ -109,6 +124,9 @@ class MethodFuzz:
             roles = sorted(set(room.core.methods[self.slug].actions[action].roles) - {"system"})
             sender = (roles[pick_sender % len(roles)], pick_sender)
         role, client = room.pick(sender)
+        preferred = self.prefer(room.active_state(), action) if intent < 30 and role == "participant" else None
+        if preferred in room.phones and room.phones[preferred].is_connected():
+            client = room.phones[preferred]  # e.g. the one who has the floor gives it back
         key = f"{role}:{id(client)}"
         names = sorted(self.fields.get(action, {})) if isinstance(action, str) else []
         payload = room.resolve(shape.build(names, trim))
@@ -137,6 +155,10 @@ class MethodFuzz:
             assert role in spec.roles, f"{role} may not send {action} but it was accepted"
             assert well_typed(self.types.get(action, {}), payload), \
                 f"{action} accepted an ill-typed payload {payload!r}"[:500]
+        self.applied = bool(ok) and not receipt  # accepted now, not answered from a receipt
         if not receipt:
             self.last[key] = (action_id, action, payload, ack)
+            if ok:
+                ACCEPTED[(self.slug, action)] += 1
         check_workshop(room.core, room.workshop["id"])
+        return ok, ack, action, payload

@@ -1,6 +1,7 @@
 """The room the fuzz tests run in, and the checks every generated input goes through.
 
-* :class:`Room`: a workshop with a dot-voting and a fishbowl session,
+* :class:`Room`: a workshop with a dot-voting and a fishbowl session (a round table
+  when a test asks for one),
   :data:`PHONES` phones, a removed participant, the facilitator and the projector connected
   over Socket.IO test clients; a second workshop for ids from elsewhere.
 * :func:`snapshot`: the whole store, to compare before and after an input.
@@ -11,13 +12,17 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from strategies import CODES, OUTCOMES, resolve
+from forms import FORMS, OTHER_MINUTES, SETUPS
+from strategies import CODES, METHODS, OUTCOMES, resolve
+
+from facilitator.minutes_data import minutes_data
 
 #: Typed in by the strategies (``TRICKY_TEXT``); must never come back unescaped in HTML.
 MARKER = "<script>alert(1)</script>"
@@ -28,39 +33,6 @@ PHONES = 4
 #: Tables snapshotted when the store is not the in-memory one.
 TABLES = ("workshops", "sessions", "participants", "agreements", "receipts", "timers", "jobs",
           "settings")
-
-
-#: Session forms the fuzz tests cycle through.
-FORMS = {
-    "dotvoting": [
-        {"question": "Wohin?", "categories": "Alt\nNeu", "results": "live"},
-        {"question": "Was zuerst?", "options": "Bildung\nArbeit\nWohnen\nGesundheit",
-         "skip_collect": "on", "dots_per_participant": "5", "max_per_option": "2"},
-        {"question": "Eins?", "options": "Ja\nNein\nVielleicht", "skip_collect": "on",
-         "dots_per_participant": "1", "max_per_option": "1", "order": "fixed"},
-    ],
-    "fishbowl": [
-        {"topic": "Ehrenamt", "chairs": "3", "open_chairs": "1",
-         "panel": "Dr. Gast; Rat; welfare", "turn_guidance_minutes": "1",
-         "questions_enabled": "on"},
-        {"topic": "Podium", "mode": "closed", "chairs": "3",
-         "panel": "Frau A; Amt; municipality\nHerr B; Verein; association",
-         "questions_enabled": "on"},
-        {"topic": "Offen", "chairs": "3", "open_chairs": "2", "questions_enabled": "",
-         "fairness": "first_timers_first"},
-    ],
-}
-#: Actions that bring a new session of a form (by its index) into a busy state first:
-#: (sender: "facilitator" or a phone's index, action, payload).
-SETUPS = {
-    "dotvoting": {1: [(0, "set_dots", {"option": "o1", "count": 2}),
-                      (1, "set_dots", {"option": "o2", "count": 1}),
-                      ("facilitator", "close_voting", {}), ("facilitator", "reveal", {})]},
-    "fishbowl": {0: [("facilitator", "start", {}), (0, "request_chair", {}),
-                     (1, "request_chair", {}), (2, "request_chair", {}),
-                     (3, "request_chair", {}), (1, "post_question", {"text": "Warum?"}),
-                     ("facilitator", "post_question", {"text": "Wer?"})]},
-}
 
 
 class CallTimeout(AssertionError):
@@ -110,7 +82,7 @@ def check_ack(ack: Any, allowed: set[str]) -> bool:
 
 def codes_for(slug: str | None = None) -> set[str]:
     """The codes an event (``None``) or an action of method ``slug`` may answer with."""
-    return CODES["core"] | (CODES[slug] if slug else set().union(CODES["dotvoting"], CODES["fishbowl"]))
+    return CODES["core"] | (CODES[slug] if slug else set().union(*(CODES[m] for m in METHODS)))
 
 
 class ErrorLog(logging.Handler):
@@ -147,6 +119,7 @@ class Room:
     errors: ErrorLog = field(default_factory=ErrorLog)
     fac: Any = None
     projector: Any = None
+    minutes_file: str = ""
 
     # -- setting up -------------------------------------------------------------------
     @classmethod
@@ -183,7 +156,16 @@ class Room:
     def add_session(self, slug: str, variant: int = 0) -> dict:
         """A session of ``slug`` in one of the configurations of :data:`FORMS`."""
         forms = FORMS[slug]
-        return self.core.workshops.add_session(self.workshop["id"], slug, forms[variant % len(forms)])
+        form = {key: self.other_minutes() if value == OTHER_MINUTES else value
+                for key, value in forms[variant % len(forms)].items()}
+        return self.core.workshops.add_session(self.workshop["id"], slug, form)
+
+    def other_minutes(self) -> str:
+        """The other workshop's minutes as exported JSON (an uploaded minutes file), made once."""
+        if not self.minutes_file:
+            with self.app.app_context():
+                self.minutes_file = json.dumps(minutes_data(self.core, self.core.workshops.get(self.other["id"])))
+        return self.minutes_file
 
     def replenish(self) -> None:
         """Keep enough people, sessions and agreements around for the next input."""
@@ -257,6 +239,28 @@ class Room:
             return [q["id"] for q in state.get("questions", [])]
         if kind == "person":
             return [*state.get("people", {}), *self.participant_ids()]
+        return self.known_roundtable(kind, state)
+
+    def known_roundtable(self, kind: str, state: dict) -> list[str]:
+        """The ids of the round table's items, hands, checks, proposals and review."""
+        if kind == "item":
+            return [i["id"] for i in state.get("items", [])]
+        if kind == "hand":
+            return [h["id"] for h in state.get("hands", [])]
+        if kind in ("check", "open_check"):
+            checks = state.get("checks", [])
+            found = [c["id"] for c in checks if c["open"] or kind == "check"]
+            return found or [c["id"] for c in checks]
+        if kind == "proposal":
+            return [p["id"] for p in state.get("proposals", [])]
+        if kind == "removed":
+            return [p["id"] for p in self.core.people.of_workshop(self.workshop["id"], include_absent=True)
+                    if p["removed"]]
+        review = state.get("review") or {}
+        if kind == "entry":
+            return [e["id"] for e in review.get("entries", [])]
+        if kind == "workshop":
+            return [*(w["id"] for w in review.get("workshops", [])), self.other["id"], self.workshop["id"]]
         raise KeyError(kind)
 
     def resolve(self, value: Any) -> Any:

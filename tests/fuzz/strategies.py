@@ -20,11 +20,14 @@ from typing import Any
 
 from facilitator_plugins.dotvoting.method import DotVotingMethod
 from facilitator_plugins.fishbowl.method import FishbowlMethod
+from facilitator_plugins.roundtable.method import RoundTable
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-#: Every action of both bundled methods, by method.
-ACTIONS = {cls.slug: sorted(cls.actions) for cls in (DotVotingMethod, FishbowlMethod)}
+#: Every action of the fuzzed bundled methods, by method.
+ACTIONS = {cls.slug: sorted(cls.actions) for cls in (DotVotingMethod, FishbowlMethod, RoundTable)}
+#: The fuzzed methods (their codes are in :data:`CODES` under their slug).
+METHODS = tuple(ACTIONS)
 PROTOCOL = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
 #: Inputs sent to the server, per test (read by ``conftest.py`` and ``test_zz_total.py``).
@@ -60,6 +63,13 @@ def _section(text: str, number: int) -> str:
     return match.group(0)
 
 
+def _titled_section(text: str, slug: str) -> str:
+    """The unnumbered section of a method, titled ``## <Name> (`<slug>`)``."""
+    match = re.search(rf"^## [^\n]*\(`{slug}`\)\n.*?(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, f"docs/protocol.md has no section on `{slug}`"
+    return match.group(0)
+
+
 def _first_column_codes(section: str) -> set[str]:
     return set(re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE))
 
@@ -77,13 +87,24 @@ def _refusal_codes(section: str) -> set[str]:
     return codes
 
 
+def _api_codes(section: str) -> set[str]:
+    """The codes of the set-up API (§13): ``<status> code`` in the table, and the list of errors."""
+    errors = re.search(r"^\* Errors:.*?(?=^\* |^```|\Z)", section, re.MULTILINE | re.DOTALL)
+    assert errors, "the set-up API section lists no errors"
+    return set(re.findall(r"`(?:\d{3} )?([a-z_]+)`", errors.group(0))) | set(
+        re.findall(r"`\d{3} ([a-z_]+)`", section)) | set(re.findall(r"\d{3} `([a-z_]+)`", section))  - {"fields"}
+
+
 def documented_codes() -> dict[str, set[str]]:
-    """``core`` (§8), ``http`` (§3), ``dotvoting`` (§10) and ``fishbowl`` (§11) error codes."""
+    """``core`` (§8), ``http`` (§3), ``api`` (§13), ``dotvoting`` (§10), ``fishbowl`` (§11) and
+    ``roundtable`` ("Round table") error codes."""
     text = PROTOCOL.read_text(encoding="utf-8")
     core = _first_column_codes(_section(text, 8))
     http = set(re.findall(r'"code": "([a-z_]+)"', _section(text, 3)))
-    return {"core": core, "http": http, "dotvoting": _refusal_codes(_section(text, 10)),
-            "fishbowl": _refusal_codes(_section(text, 11))}
+    return {"core": core, "http": http, "api": _api_codes(_section(text, 13)),
+            "dotvoting": _refusal_codes(_section(text, 10)),
+            "fishbowl": _refusal_codes(_section(text, 11)),
+            "roundtable": _refusal_codes(_titled_section(text, "roundtable"))}
 
 
 def event_roles() -> dict[str, set[str]]:

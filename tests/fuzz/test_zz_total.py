@@ -9,7 +9,7 @@ import pytest
 from strategies import INPUTS
 
 #: The fuzz tests and the counter each one adds to.
-KINDS = {"events", "dotvoting", "fishbowl", "http", "retries"}
+KINDS = {"events", "dotvoting", "fishbowl", "roundtable", "http", "retries", "twinning"}
 MINIMUM = 10_000
 
 
