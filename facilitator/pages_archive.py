@@ -12,7 +12,6 @@ The calendar of responsibilities has its own read-only link
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hmac
 
 from flask import (
@@ -34,27 +33,15 @@ from facilitator.errors import ActionError
 from facilitator.i18n import _
 from facilitator.ids import new_secret
 from facilitator.ledger import STATUSES
+from facilitator.pages_facilitator import core, session_required
 from facilitator.render import public_url
 from facilitator.security import safe_redirect_target
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 
 
-def core():
-    """The app's :class:`facilitator.core.Core`."""
-    return current_app.extensions["facilitator"]
-
-
-def organiser_required(view):
-    """Only the organiser (or the facilitator) may open ``view``."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if not (session.get("organiser") or session.get("facilitator")):
-            return render_template("archive/locked.html"), 403
-        return view(*args, **kwargs)
-
-    return wrapped
+#: Only the organiser (or the facilitator) may open the view.
+organiser_required = session_required("organiser", "facilitator", locked="archive/locked.html")
 
 
 def enter(token: str):

@@ -37,16 +37,24 @@ def core():
     return current_app.extensions["facilitator"]
 
 
-def facilitator_required(view):
-    """Only the facilitator (holder of the secret link) may open ``view``."""
+def session_required(*roles: str, locked: str = "facilitator/locked.html"):
+    """A view decorator: only a browser that opened the secret link of one of ``roles``
+    (``"facilitator"``, ``"organiser"``) may open the view; others get ``locked`` (403)."""
 
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if not session.get("facilitator"):
-            return render_template("facilitator/locked.html"), 403
-        return view(*args, **kwargs)
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not any(session.get(role) for role in roles):
+                return render_template(locked), 403
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+#: Only the facilitator (holder of the secret link) may open the view.
+facilitator_required = session_required("facilitator")
 
 
 def rows_as_lines(form, name: str) -> str | None:
